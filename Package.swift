@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module layout and dependency direction follow ARCHITECTURE.md §2:
+// Basics <- StoreFormats <- Store <- Commands <- cairn.
+let package = Package(
+    name: "cairn",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cairn", targets: ["cairn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "Basics",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "StoreFormats", dependencies: ["Basics"]),
+        .target(
+            name: "Store",
+            dependencies: ["Basics", "StoreFormats", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "Commands",
+            dependencies: [
+                "Basics", "StoreFormats", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "cairn", dependencies: ["Commands"]),
+        .testTarget(name: "StoreFormatsTests", dependencies: ["StoreFormats", "Basics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreFormats", "Basics"]),
+        .testTarget(name: "CommandsTests", dependencies: ["Basics", "StoreFormats"]),
+    ]
+)

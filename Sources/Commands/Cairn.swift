@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// The root command: only the list of sub-commands and the overview.
+struct Cairn: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cairn",
+        abstract: "A functional package manager for reproducible, user-controlled software environments.",
+        discussion: """
+            Cairn keeps software in a content-addressed store (default /cairn/store) whose
+            formats match Nix and Guix byte for byte. Relocate it with --store-dir and
+            --state-dir, or CAIRN_STORE_DIR and CAIRN_STATE_DIR.
+
+            Examples:
+              cairn hash -S nar ./src              hash a tree as Nix and Guix do
+              cairn store add ./data.csv           add a file to the store
+              cairn archive --export -r PATH > b   ship a closure to another machine
+              cairn gc -F 10G                      free space until 10 GiB are available
+            """,
+        version: CairnVersion.current,
+        subcommands: [HashCommand.self, StoreCommand.self, ArchiveCommand.self, GCCommand.self]
+    )
+}
+
+package enum CairnVersion {
+    package static let current = "0.1.0"
+}

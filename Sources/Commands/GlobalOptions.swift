@@ -1,0 +1,42 @@
+import ArgumentParser
+import Basics
+import Store
+import StoreFormats
+
+/// Options every command takes (`--store-dir`, `--state-dir`, `-v`).
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("store-dir"), help: ArgumentHelp(
+        "The store directory (default: $CAIRN_STORE_DIR or /cairn/store).", valueName: "DIR"))
+    var storeDirectory: String?
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp(
+        "The state directory: database, roots, logs (default: $CAIRN_STATE_DIR or /cairn/var).", valueName: "DIR"))
+    var stateDirectory: String?
+
+    @Option(name: [.customShort("v"), .customLong("verbosity")], help: ArgumentHelp(
+        "How much to report: 0 quiet, 1 normal, 2 and up more detail.", valueName: "LEVEL"))
+    var verbosity: Int = 1
+
+    func apply() {
+        Diagnostics.verbosity = verbosity
+    }
+
+    func layout() throws -> StoreLayout {
+        let environment = ProcessEnvironment.self
+        let store = storeDirectory ?? environment.value("CAIRN_STORE_DIR") ?? "/cairn/store"
+        let state = stateDirectory ?? environment.value("CAIRN_STATE_DIR") ?? "/cairn/var"
+        let absoluteStore = ProcessEnvironment.absolutePath(store)
+        let directory: StoreDirectory
+        do {
+            directory = try StoreDirectory(absoluteStore)
+        } catch {
+            throw StoreError.storeUnavailable(path: store, reason: error.message)
+        }
+        return StoreLayout(storeDirectory: directory, stateDirectory: ProcessEnvironment.absolutePath(state))
+    }
+
+    func openStore() throws -> LocalStore {
+        apply()
+        return try LocalStore(layout: layout())
+    }
+}

@@ -1,0 +1,95 @@
+import Basics
+import StoreFormats
+
+extension LocalStore {
+    /// Adds a file or tree from outside the store, as `nix-store --add`
+    /// (recursive: the whole tree, NAR-hashed, a `source` path) or
+    /// `nix-store --add-fixed sha256` (flat: one regular file, content-hashed).
+    /// One pass over the source: it is copied and hashed at once.
+    package func add(_ source: String, name: String? = nil, method: ContentAddressMethod = .recursive) throws -> StorePath {
+        let name = name ?? FileSystem.baseName(source)
+        try StorePath.validateName(name)
+        return try withWriteLock {
+            let scratch = try scratchPath()
+            do {
+                let narHash = HashingSink()
+                let restorer = TreeRestorer(destination: scratch, canonical: true)
+                let flat = FlatHashVisitor(path: source, enabled: method == .flat)
+                // A flat item is a plain file whatever the source's mode, as in Nix.
+                var visitor = ExecutableBitClearing(
+                    TeeVisitor(TeeVisitor(try NAREncodingVisitor(sink: narHash.sink), restorer), flat),
+                    enabled: method == .flat)
+                try TreeWalker().walk(source, into: &visitor)
+                try visitor.inner.first.first.finish()
+                let nar = try narHash.finalize()
+                let contentHash = method == .flat ? try flat.finalize() : nar
+                let path = try storeDirectory.makeFixedOutputPath(name: name, method: method, hash: contentHash)
+                try install(
+                    scratch: scratch,
+                    as: PathInfo(
+                        path: path, narHash: nar, narSize: narHash.size,
+                        contentAddress: .fixed(method, contentHash)))
+                return path
+            } catch {
+                _ = try? FileSystem.removeTree(scratch)
+                throw error
+            }
+        }
+    }
+
+    /// Adds a text file (a `text` path with references), as `builtins.toFile`.
+    package func addText(name: String, contents: [UInt8], references: [StorePath] = []) throws -> StorePath {
+        try StorePath.validateName(name)
+        let hash = Hash.compute(.sha256, of: contents)
+        let path = try storeDirectory.makeTextPath(name: name, contentHash: hash, references: references)
+        if try isValid(path) {
+            try addTemporaryRoot(path)
+            return path
+        }
+        return try withWriteLock {
+            let scratch = try scratchPath()
+            do {
+                let narHash = HashingSink()
+                var visitor = TeeVisitor(
+                    try NAREncodingVisitor(sink: narHash.sink), TreeRestorer(destination: scratch, canonical: true))
+                try visitor.regular(name: nil, executable: false, size: UInt64(contents.count))
+                try contents.withUnsafeBytes { try visitor.contents($0) }
+                try visitor.endRegular()
+                try visitor.first.finish()
+                try install(
+                    scratch: scratch,
+                    as: PathInfo(
+                        path: path, narHash: try narHash.finalize(), narSize: narHash.size,
+                        references: references, contentAddress: .text(hash)))
+                return path
+            } catch {
+                _ = try? FileSystem.removeTree(scratch)
+                throw error
+            }
+        }
+    }
+
+    /// Writes the NAR of any file or tree to `sink` and returns its hash and size.
+    @discardableResult
+    package static func dump(_ path: String, to sink: @escaping ByteSink) throws -> (hash: Hash, size: UInt64) {
+        let narHash = HashingSink()
+        var visitor = try NAREncodingVisitor(sink: { bytes in
+            narHash.consume(bytes)
+            try sink(bytes)
+        })
+        try TreeWalker().walk(path, into: &visitor)
+        try visitor.finish()
+        return (try narHash.finalize(), narHash.size)
+    }
+
+    /// The NAR hash and size of any file or tree.
+    package static func narHash(of path: String, excludeVersionControl: Bool = false, algorithm: HashAlgorithm = .sha256)
+        throws -> (hash: Hash, size: UInt64)
+    {
+        let narHash = HashingSink(algorithm)
+        var visitor = try NAREncodingVisitor(sink: narHash.sink)
+        try TreeWalker(excludeVersionControl: excludeVersionControl).walk(path, into: &visitor)
+        try visitor.finish()
+        return (try narHash.finalize(), narHash.size)
+    }
+}

@@ -1,0 +1,183 @@
+import Basics
+import Glibc
+import StoreFormats
+
+/// Reads a NAR or bundle from an open file (standard input, usually).
+package struct FileByteSource: ByteSource {
+    package let file: OpenFile
+
+    package init(_ file: OpenFile) { self.file = file }
+
+    package mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try file.read(into: buffer)
+    }
+}
+
+extension LocalStore {
+    /// Writes `paths` (with `recursive`, their whole closure) as a bundle in the
+    /// format of `nix-store --export`, references first. Each item is checked
+    /// against its recorded NAR hash as it is written, so a corrupted item is
+    /// never shipped silently.
+    package func export(_ paths: [StorePath], recursive: Bool, to sink: @escaping ByteSink) throws {
+        try withWriteLock {
+            let graph = try database.referenceGraph()
+            for path in paths where !graph.paths.contains(path) {
+                throw StoreError.notValid(path: absolute(path))
+            }
+            let ordered = recursive
+                ? try closure(of: paths, graph: graph)
+                : topologicallySorted(Set(paths), graph: graph)
+            for path in ordered {
+                let info = try pathInfo(path)
+                try ExportBundle.writeItemStart(sink)
+                let (hash, _) = try Self.dump(absolute(path), to: sink)
+                guard hash == info.narHash else {
+                    throw StoreError.hashMismatch(
+                        path: absolute(path), expected: info.narHash.encoded(.nixBase32),
+                        actual: hash.encoded(.nixBase32))
+                }
+                try ExportBundle.writeTrailer(
+                    ExportTrailer(path: path, references: info.references, deriver: info.deriver),
+                    storeDirectory: storeDirectory, to: sink)
+            }
+            try ExportBundle.writeEnd(sink)
+        }
+    }
+
+    /// Imports a bundle made by `cairn archive --export` or `nix-store --export`.
+    /// All of its items become valid together in one transaction at the end,
+    /// after every reference has been found in the store or the bundle; on any
+    /// error nothing is registered and what was unpacked is removed.
+    package func importBundle<S: ByteSource>(from source: S) throws -> [StorePath] {
+        var reader = ByteReader(source)
+        return try withWriteLock {
+            var pending: [PathInfo] = []
+            var seen: Set<StorePath> = []
+            var locks: [FileLock] = []
+            var unpacked: [String] = []
+            var result: [StorePath] = []
+            do {
+                while try ExportBundle.readItemStart(&reader) {
+                    let scratch = try scratchPath()
+                    unpacked.append(scratch)
+                    let narHash = HashingSink()
+                    let single = SingleFileHasher()
+                    var visitor = TeeVisitor(
+                        TeeVisitor(try NAREncodingVisitor(sink: narHash.sink), TreeRestorer(destination: scratch, canonical: true)),
+                        single)
+                    try NARReader.parse(&reader, into: &visitor)
+                    try visitor.first.first.finish()
+                    let trailer = try ExportBundle.readTrailer(&reader, storeDirectory: storeDirectory)
+                    let nar = try narHash.finalize()
+                    var info = PathInfo(
+                        path: trailer.path, narHash: nar, narSize: narHash.size,
+                        references: trailer.references, deriver: trailer.deriver)
+                    info.contentAddress = try contentAddress(of: info, singleFile: single)
+                    result.append(info.path)
+
+                    try addTemporaryRoot(info.path)
+                    let lock = try FileLock(path: layout.lockPath(for: info.path))
+                    if !seen.contains(info.path) {
+                        try lock.lock(.exclusive)
+                        locks.append(lock)
+                    }
+                    if let existing = try database.pathInfo(info.path) ?? pending.first(where: { $0.path == info.path }) {
+                        guard existing.narHash == nar else { throw StoreError.conflictingContent(path: absolute(info.path)) }
+                        try FileSystem.removeTree(scratch)
+                        unpacked.removeLast()
+                        continue
+                    }
+                    let destination = absolute(info.path)
+                    if FileSystem.exists(destination) { try FileSystem.removeTree(destination) }
+                    try FileSystem.rename(scratch, destination)
+                    unpacked[unpacked.count - 1] = destination
+                    try TreeRestorer.finishRoot(destination)
+                    pending.append(info)
+                    seen.insert(info.path)
+                }
+                for info in pending {
+                    var missing: [String] = []
+                    for reference in info.references where !seen.contains(reference) {
+                        if try !database.isValid(reference) { missing.append(absolute(reference)) }
+                    }
+                    if !missing.isEmpty {
+                        throw StoreError.bundleReferencesMissing(path: absolute(info.path), missing: missing)
+                    }
+                }
+                let now = Int64(time(nil))
+                try database.register(pending.map { var info = $0; info.registrationTime = now; return info })
+                for lock in locks { lock.unlock() }
+                return result
+            } catch {
+                for path in unpacked { _ = try? FileSystem.removeTree(path) }
+                for lock in locks { lock.unlock() }
+                throw error
+            }
+        }
+    }
+
+    /// The content address an imported item has, when its name proves one
+    /// (a `source`, `text` or flat fixed-output path); nil for input-addressed items.
+    private func contentAddress(of info: PathInfo, singleFile: SingleFileHasher) throws -> ContentAddress? {
+        let others = info.references.filter { $0 != info.path }
+        let selfReference = others.count != info.references.count
+        let name = info.path.name
+        if try storeDirectory.makeSourcePath(
+            name: name, narHash: info.narHash, references: others, selfReference: selfReference) == info.path
+        {
+            return .fixed(.recursive, info.narHash)
+        }
+        guard let fileHash = try singleFile.finalize() else { return nil }
+        if !selfReference, try storeDirectory.makeTextPath(name: name, contentHash: fileHash, references: others) == info.path {
+            return .text(fileHash)
+        }
+        if info.references.isEmpty,
+            try storeDirectory.makeFixedOutputPath(name: name, method: .flat, hash: fileHash) == info.path
+        {
+            return .fixed(.flat, fileHash)
+        }
+        return nil
+    }
+
+    /// Reads one NAR from `source` into a new directory (or file) `destination`,
+    /// as `nix-store --restore`, with ordinary modes. It is unpacked under a
+    /// temporary name and renamed at the end, so bad input leaves nothing.
+    package static func restore<S: ByteSource>(from source: S, to destination: String) throws {
+        if FileSystem.exists(destination) { throw SystemError("restore to", destination, code: EEXIST) }
+        let temporary = FileSystem.directoryName(destination) + "/.cairn-restore-" + FileSystem.randomSuffix()
+        do {
+            var reader = ByteReader(source)
+            var restorer = TreeRestorer(destination: temporary, canonical: false)
+            try NARReader.parseWhole(&reader, into: &restorer)
+            try FileSystem.rename(temporary, destination)
+        } catch {
+            _ = try? FileSystem.removeTree(temporary)
+            throw error
+        }
+    }
+}
+
+/// Hashes the contents when the whole archive is one regular file (the shape
+/// of `text` and flat fixed-output items).
+package final class SingleFileHasher: NARVisitor {
+    private var context = HashContext(.sha256)
+    private var isSingleFile = false
+
+    package init() {}
+
+    package func directory(name: [UInt8]?) throws {}
+    package func endDirectory() throws {}
+    package func regular(name: [UInt8]?, executable: Bool, size: UInt64) throws {
+        isSingleFile = name == nil && !executable
+    }
+    package func contents(_ chunk: UnsafeRawBufferPointer) throws {
+        if isSingleFile { context.update(chunk) }
+    }
+    package func endRegular() throws {}
+    package func symlink(name: [UInt8]?, target: [UInt8]) throws {}
+
+    package func finalize() throws -> Hash? {
+        guard isSingleFile else { return nil }
+        return try Hash(algorithm: .sha256, bytes: context.finalize())
+    }
+}

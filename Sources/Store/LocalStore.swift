@@ -1,0 +1,195 @@
+import Basics
+import Glibc
+import StoreFormats
+
+/// The store on this machine: items under the store directory, their metadata
+/// in SQLite, locks and roots under the state directory.
+///
+/// Invariants (ARCHITECTURE.md §3): an item is valid only once it is complete,
+/// canonical and registered; registration is one transaction; writers hold the
+/// GC lock shared while they create items, so the collector never mistakes a
+/// half-made item for garbage; an item on disk that the database does not list
+/// is garbage.
+package final class LocalStore {
+    package let layout: StoreLayout
+    package let database: StoreDatabase
+    /// Held for the life of the process once it has temp roots (see `addTemporaryRoot`).
+    private var temporaryRoots: FileLock?
+    private var temporaryRootSet: Set<StorePath> = []
+
+    package var storeDirectory: StoreDirectory { layout.storeDirectory }
+
+    package init(layout: StoreLayout) throws {
+        self.layout = layout
+        do {
+            try FileSystem.createDirectories(layout.store)
+            for directory in [layout.databaseDirectory, layout.autoRoots, layout.profiles, layout.tempRoots, layout.locks, layout.logs] {
+                try FileSystem.createDirectories(directory)
+            }
+        } catch {
+            throw StoreError.storeUnavailable(path: layout.store, reason: (error as? any UserFacingError)?.message ?? "\(error)")
+        }
+        database = try StoreDatabase(path: layout.databasePath, storeDirectory: layout.storeDirectory)
+    }
+
+    package func absolute(_ path: StorePath) -> String { layout.absolute(path) }
+
+    // MARK: Paths given by users
+
+    /// The store item a user-given path names: a store path, a path inside
+    /// one, or a symlink (such as a GC root or `./result`) leading to one.
+    package func storePath(forUserPath given: String) throws -> StorePath {
+        if storeDirectory.isInStore(given) {
+            return try storeDirectory.parseContaining(given).0
+        }
+        var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard realpath(given, &resolved) != nil else {
+            if errno == ENOENT { throw StoreError.missingFile(path: given) }
+            throw SystemError("resolve", given)
+        }
+        let real = String(decoding: resolved.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard storeDirectory.isInStore(real) else {
+            throw StoreError.notInStore(path: given, storeDirectory: storeDirectory.path)
+        }
+        return try storeDirectory.parseContaining(real).0
+    }
+
+    // MARK: Queries
+
+    package func isValid(_ path: StorePath) throws -> Bool {
+        try database.isValid(path)
+    }
+
+    package func pathInfo(_ path: StorePath) throws -> PathInfo {
+        guard let info = try database.pathInfo(path) else {
+            throw StoreError.notValid(path: absolute(path))
+        }
+        return info
+    }
+
+    /// The closure of `paths` ordered so that every item comes after its
+    /// references (the order imports need).
+    package func closure(of paths: [StorePath], graph: ReferenceGraph? = nil) throws -> [StorePath] {
+        let graph = try graph ?? database.referenceGraph()
+        for path in paths where !graph.paths.contains(path) {
+            throw StoreError.notValid(path: absolute(path))
+        }
+        return topologicallySorted(graph.closure(of: paths), graph: graph)
+    }
+
+    /// References before referrers; ties broken by name so output is stable.
+    package func topologicallySorted(_ paths: Set<StorePath>, graph: ReferenceGraph) -> [StorePath] {
+        var result: [StorePath] = []
+        var state: [StorePath: Bool] = [:]  // false: in progress, true: done
+        func visit(_ path: StorePath) {
+            guard state[path] == nil else { return }
+            state[path] = false
+            for reference in graph.references[path, default: []].sorted() where reference != path && paths.contains(reference) {
+                visit(reference)
+            }
+            state[path] = true
+            result.append(path)
+        }
+        for path in paths.sorted() { visit(path) }
+        return result
+    }
+
+    // MARK: Locks and roots
+
+    /// Runs `body` holding the GC lock shared: the collector waits until it
+    /// ends, and it waits for a running collection to end.
+    package func withWriteLock<T>(_ body: () throws -> T) throws -> T {
+        let lock = try FileLock(path: layout.gcLock)
+        // The debris of killed writers lives in `.tmp`; it is safe to remove
+        // only when no other writer is active, i.e. when the lock is free.
+        if (try? lock.tryLock(.exclusive)) == true { removeScratchDebris() }
+        try lock.lock(.shared)
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Removes everything under `.tmp`. Only call with the GC lock held exclusively.
+    package func removeScratchDebris() {
+        guard let entries = try? FileSystem.entryNames(ofDirectory: layout.scratch) else { return }
+        for entry in entries { _ = try? FileSystem.removeTree(layout.scratch + "/" + entry) }
+    }
+
+    /// Runs `body` holding the per-path lock of `path`: one process creates an
+    /// item while the others wait and then find it valid.
+    package func withPathLock<T>(_ path: StorePath, _ body: () throws -> T) throws -> T {
+        let lock = try FileLock(path: layout.lockPath(for: path))
+        try lock.lock(.exclusive)
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Protects `path` from the collector for the life of this process. The
+    /// roots file is locked while we live; the collector treats a file whose
+    /// lock it can take as left by a dead process.
+    package func addTemporaryRoot(_ path: StorePath) throws {
+        guard !temporaryRootSet.contains(path) else { return }
+        if temporaryRoots == nil {
+            let lock = try FileLock(path: layout.tempRoots + "/\(getpid())")
+            try lock.lock(.exclusive)
+            _ = ftruncate(lock.descriptor.fd, 0)
+            temporaryRoots = lock
+        }
+        guard let roots = temporaryRoots else { return }
+        // Appended under the shared GC lock, so a collector reads whole records.
+        let gc = try FileLock(path: layout.gcLock)
+        try gc.lock(.shared)
+        defer { gc.unlock() }
+        _ = lseek(roots.descriptor.fd, 0, SEEK_END)
+        try roots.descriptor.write(absolute(path) + "\0")
+        temporaryRootSet.insert(path)
+    }
+
+    /// Stops protecting what `addTemporaryRoot` protected (long-running
+    /// processes call this once their items are rooted some other way).
+    package func releaseTemporaryRoots() throws {
+        guard let roots = temporaryRoots else { return }
+        try FileSystem.removeFile(roots.path)
+        roots.unlock()
+        temporaryRoots = nil
+        temporaryRootSet = []
+    }
+
+    /// Makes `link` (a symlink somewhere in the user's files, such as `./result`)
+    /// a GC root: a symlink to it is kept under `gcroots/auto`. Once `link` is
+    /// gone or points elsewhere, the root stops counting.
+    package func addIndirectRoot(link: String) throws {
+        let name = NixBase32.encode(Array(HashContext.digest(.sha256, of: Array(link.utf8)).prefix(20)))
+        let rootPath = layout.autoRoots + "/" + name
+        try? FileSystem.removeFile(rootPath)
+        try FileSystem.symlink(target: link, at: rootPath)
+    }
+
+    /// A fresh, empty scratch location for building an item before it gets its name.
+    package func scratchPath() throws -> String {
+        try FileSystem.createDirectories(layout.scratch, mode: 0o700)
+        return layout.scratch + "/" + FileSystem.randomSuffix()
+    }
+
+    /// Moves a finished item from scratch to its place and registers it, unless
+    /// another process got there first. The caller holds the write lock.
+    /// Returns whether this call added it.
+    @discardableResult
+    package func install(scratch: String, as info: PathInfo) throws -> Bool {
+        try addTemporaryRoot(info.path)
+        return try withPathLock(info.path) {
+            if try database.isValid(info.path) {
+                try FileSystem.removeTree(scratch)
+                return false
+            }
+            let destination = absolute(info.path)
+            // Left by a process killed between rename and registration: garbage.
+            if FileSystem.exists(destination) { try FileSystem.removeTree(destination) }
+            try FileSystem.rename(scratch, destination)
+            try TreeRestorer.finishRoot(destination)
+            var info = info
+            info.registrationTime = Int64(time(nil))
+            try database.register([info])
+            return true
+        }
+    }
+}

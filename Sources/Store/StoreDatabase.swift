@@ -1,0 +1,278 @@
+import Basics
+import GRDB
+import StoreFormats
+
+/// The SQLite database of valid paths (Nix's schema in spirit: ValidPaths,
+/// Refs, DerivationOutputs). A path is valid exactly when it has a row here;
+/// rows are only written once the path is complete on disk.
+package final class StoreDatabase: @unchecked Sendable {
+    // GRDB's queue serialises access; @unchecked because DatabaseQueue is a class
+    // we only touch through its own synchronised API.
+    private let queue: DatabaseQueue
+    private let path: String
+    package let storeDirectory: StoreDirectory
+
+    package init(path: String, storeDirectory: StoreDirectory) throws {
+        self.path = path
+        self.storeDirectory = storeDirectory
+        var configuration = Configuration()
+        // Other cairn processes may be writing; wait for them rather than fail.
+        configuration.busyMode = .timeout(600)
+        configuration.journalMode = .wal
+        configuration.foreignKeysEnabled = true
+        configuration.label = "cairn-store"
+        configuration.prepareDatabase { db in
+            // WAL with NORMAL sync: a crash may lose the last transactions but
+            // never corrupts the database, and registration stays fast.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            let migrator = Self.migrator
+            try queue.read { db in
+                let known = Set(migrator.migrations)
+                let applied = try migrator.appliedIdentifiers(db)
+                let unknown = applied.subtracting(known)
+                if !unknown.isEmpty {
+                    throw StoreError.databaseTooNew(path: path, unknownMigrations: unknown.sorted())
+                }
+            }
+            try migrator.migrate(queue)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database(path: path, detail: "\(error)")
+        }
+    }
+
+    /// Schema versions. Never edit a registered migration: add a new one.
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-valid-paths") { db in
+            try db.execute(sql: """
+                CREATE TABLE ValidPaths (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+                    path TEXT UNIQUE NOT NULL,
+                    hash TEXT NOT NULL,
+                    registrationTime INTEGER NOT NULL,
+                    deriver TEXT,
+                    narSize INTEGER,
+                    ca TEXT
+                );
+                CREATE TABLE Refs (
+                    referrer INTEGER NOT NULL,
+                    reference INTEGER NOT NULL,
+                    PRIMARY KEY (referrer, reference),
+                    FOREIGN KEY (referrer) REFERENCES ValidPaths(id) ON DELETE CASCADE,
+                    FOREIGN KEY (reference) REFERENCES ValidPaths(id) ON DELETE RESTRICT
+                );
+                CREATE INDEX IndexReferrer ON Refs(referrer);
+                CREATE INDEX IndexReference ON Refs(reference);
+                -- A path may refer to itself; RESTRICT would then forbid deleting it.
+                CREATE TRIGGER DeleteSelfRefs BEFORE DELETE ON ValidPaths
+                BEGIN
+                    DELETE FROM Refs WHERE referrer = old.id AND reference = old.id;
+                END;
+                CREATE TABLE DerivationOutputs (
+                    drv INTEGER NOT NULL,
+                    id TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    PRIMARY KEY (drv, id),
+                    FOREIGN KEY (drv) REFERENCES ValidPaths(id) ON DELETE CASCADE
+                );
+                CREATE INDEX IndexDerivationOutputs ON DerivationOutputs(path);
+                """)
+        }
+        return migrator
+    }
+
+    private func wrap<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as any UserFacingError {
+            throw error
+        } catch {
+            throw StoreError.database(path: path, detail: "\(error)")
+        }
+    }
+
+    private func storePath(_ text: String) throws -> StorePath {
+        try storeDirectory.parse(text)
+    }
+
+    // MARK: Queries
+
+    package func isValid(_ path: StorePath) throws -> Bool {
+        try wrap {
+            try queue.read { db in
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM ValidPaths WHERE path = ?",
+                    arguments: [path.absolute(in: storeDirectory)]) ?? false
+            }
+        }
+    }
+
+    package func pathInfo(_ path: StorePath) throws -> PathInfo? {
+        try wrap {
+            try queue.read { db in
+                let absolute = path.absolute(in: storeDirectory)
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT id, hash, registrationTime, deriver, narSize, ca FROM ValidPaths WHERE path = ?",
+                    arguments: [absolute])
+                else { return nil }
+                let id: Int64 = row["id"]
+                let references = try String.fetchAll(
+                    db, sql: """
+                        SELECT v.path FROM Refs r JOIN ValidPaths v ON v.id = r.reference
+                        WHERE r.referrer = ?
+                        """, arguments: [id])
+                let deriver: String? = row["deriver"]
+                let ca: String? = row["ca"]
+                let narSize: Int64? = row["narSize"]
+                return PathInfo(
+                    path: path,
+                    narHash: try Hash.parse(row["hash"] as String),
+                    narSize: UInt64(max(0, narSize ?? 0)),
+                    references: try references.map(storePath),
+                    deriver: try deriver.flatMap { $0.isEmpty ? nil : try storePath($0) },
+                    registrationTime: row["registrationTime"],
+                    contentAddress: try ca.flatMap { $0.isEmpty ? nil : try ContentAddress(parsing: $0) })
+            }
+        }
+    }
+
+    package func allValidPaths() throws -> [StorePath] {
+        try wrap {
+            try queue.read { db in
+                try String.fetchAll(db, sql: "SELECT path FROM ValidPaths ORDER BY path").map(storePath)
+            }
+        }
+    }
+
+    package func referrers(of path: StorePath) throws -> [StorePath] {
+        try wrap {
+            try queue.read { db in
+                try String.fetchAll(
+                    db, sql: """
+                        SELECT v.path FROM Refs r
+                        JOIN ValidPaths v ON v.id = r.referrer
+                        JOIN ValidPaths t ON t.id = r.reference
+                        WHERE t.path = ? ORDER BY v.path
+                        """, arguments: [path.absolute(in: storeDirectory)]
+                ).map(storePath)
+            }
+        }
+    }
+
+    /// The whole reference graph in two queries: for GC and closures, which
+    /// would otherwise issue one query per path.
+    package func referenceGraph() throws -> ReferenceGraph {
+        try wrap {
+            try queue.read { db in
+                var paths: [Int64: StorePath] = [:]
+                var sizes: [StorePath: UInt64] = [:]
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, path, narSize FROM ValidPaths")
+                while let row = try rows.next() {
+                    let path = try storePath(row["path"] as String)
+                    paths[row["id"]] = path
+                    sizes[path] = UInt64(max(0, (row["narSize"] as Int64?) ?? 0))
+                }
+                var references: [StorePath: [StorePath]] = [:]
+                let refs = try Row.fetchCursor(db, sql: "SELECT referrer, reference FROM Refs")
+                while let row = try refs.next() {
+                    guard let from = paths[row[0]], let to = paths[row[1]] else { continue }
+                    references[from, default: []].append(to)
+                }
+                return ReferenceGraph(paths: Set(paths.values), references: references, narSizes: sizes)
+            }
+        }
+    }
+
+    // MARK: Updates
+
+    /// Registers paths in one transaction: either all become valid or none.
+    /// References must be valid already or be registered in the same call.
+    package func register(_ infos: [PathInfo]) throws {
+        try wrap {
+            try queue.write { db in
+                for info in infos {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO ValidPaths (path, hash, registrationTime, deriver, narSize, ca)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            ON CONFLICT(path) DO UPDATE SET hash = excluded.hash,
+                                registrationTime = excluded.registrationTime, deriver = excluded.deriver,
+                                narSize = excluded.narSize, ca = excluded.ca
+                            """,
+                        arguments: [
+                            info.path.absolute(in: storeDirectory),
+                            info.narHash.encoded(.base16),
+                            info.registrationTime,
+                            info.deriver?.absolute(in: storeDirectory),
+                            Int64(clamping: info.narSize),
+                            info.contentAddress?.rendered,
+                        ])
+                }
+                for info in infos {
+                    try db.execute(
+                        sql: "DELETE FROM Refs WHERE referrer = (SELECT id FROM ValidPaths WHERE path = ?)",
+                        arguments: [info.path.absolute(in: storeDirectory)])
+                    for reference in info.references {
+                        try db.execute(
+                            sql: """
+                                INSERT INTO Refs (referrer, reference)
+                                SELECT a.id, b.id FROM ValidPaths a, ValidPaths b WHERE a.path = ? AND b.path = ?
+                                """,
+                            arguments: [
+                                info.path.absolute(in: storeDirectory), reference.absolute(in: storeDirectory),
+                            ])
+                        if db.changesCount != 1 {
+                            throw StoreError.notValid(path: reference.absolute(in: storeDirectory))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Removes paths from the database in one transaction. Referrers must be
+    /// among `paths` or already invalid (the schema refuses otherwise).
+    package func invalidate(_ paths: [StorePath]) throws {
+        try wrap {
+            try queue.write { db in
+                for path in paths {
+                    try db.execute(
+                        sql: "DELETE FROM ValidPaths WHERE path = ?", arguments: [path.absolute(in: storeDirectory)])
+                }
+            }
+        }
+    }
+}
+
+/// The valid paths and who refers to whom, loaded at once.
+package struct ReferenceGraph: Sendable {
+    package var paths: Set<StorePath>
+    package var references: [StorePath: [StorePath]]
+    package var narSizes: [StorePath: UInt64]
+
+    /// Everything reachable from `roots` through references (roots included when valid).
+    package func closure(of roots: some Sequence<StorePath>) -> Set<StorePath> {
+        var seen: Set<StorePath> = []
+        var stack = roots.filter { paths.contains($0) }
+        while let next = stack.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            for reference in references[next, default: []] where !seen.contains(reference) {
+                stack.append(reference)
+            }
+        }
+        return seen
+    }
+
+    package func referrers() -> [StorePath: [StorePath]] {
+        var result: [StorePath: [StorePath]] = [:]
+        for (from, targets) in references {
+            for to in targets { result[to, default: []].append(from) }
+        }
+        return result
+    }
+}

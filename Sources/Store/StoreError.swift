@@ -1,0 +1,82 @@
+import Basics
+
+/// What can go wrong in the local store, each with what to do about it.
+package enum StoreError: UserFacingError {
+    case storeUnavailable(path: String, reason: String)
+    case notInStore(path: String, storeDirectory: String)
+    case notValid(path: String)
+    case missingFile(path: String)
+    case unsupportedFileType(path: String)
+    case databaseTooNew(path: String, unknownMigrations: [String])
+    case database(path: String, detail: String)
+    case pathIsLive(path: String)
+    case hashMismatch(path: String, expected: String, actual: String)
+    case bundleReferencesMissing(path: String, missing: [String])
+    case conflictingContent(path: String)
+    case corruptedPaths([String])
+    case invalidSize(String)
+    case fileChanged(path: String)
+    case notRegularFile(path: String)
+
+    package var message: String {
+        switch self {
+        case .storeUnavailable(let path, let reason):
+            "cannot use the store at '\(path)': \(reason)"
+        case .notInStore(let path, let dir):
+            "'\(path)' is not in the store '\(dir)'"
+        case .notValid(let path):
+            "path '\(path)' is not valid (not registered in the store)"
+        case .missingFile(let path):
+            "'\(path)' does not exist"
+        case .unsupportedFileType(let path):
+            "'\(path)' is neither a regular file, a directory nor a symbolic link"
+        case .databaseTooNew(let path, let unknown):
+            "the store database '\(path)' was written by a newer Cairn (unknown schema changes: \(unknown.joined(separator: ", ")))"
+        case .database(let path, let detail):
+            "store database '\(path)': \(detail)"
+        case .pathIsLive(let path):
+            "cannot delete '\(path)': it is still alive (reachable from a GC root)"
+        case .hashMismatch(let path, let expected, let actual):
+            "hash mismatch for '\(path)': expected \(expected), got \(actual)"
+        case .bundleReferencesMissing(let path, let missing):
+            "cannot import '\(path)': it refers to paths that are neither in the store nor earlier in the bundle: \(missing.joined(separator: ", "))"
+        case .conflictingContent(let path):
+            "the bundle's content for '\(path)' differs from the valid path already in the store"
+        case .corruptedPaths(let paths):
+            "\(paths.count) store path\(paths.count == 1 ? " is" : "s are") corrupted: \(paths.joined(separator: ", "))"
+        case .invalidSize(let text):
+            "invalid size '\(text)'"
+        case .fileChanged(let path):
+            "'\(path)' changed while it was being read"
+        case .notRegularFile(let path):
+            "'\(path)' is not a regular file"
+        }
+    }
+
+    package var hint: String? {
+        switch self {
+        case .storeUnavailable:
+            "choose a writable location with --store-dir and --state-dir (or CAIRN_STORE_DIR and CAIRN_STATE_DIR), or ask an administrator to create /cairn owned by you"
+        case .notInStore:
+            "pass a path inside the store directory, or add the file first with 'cairn store add'"
+        case .notValid:
+            "add it with 'cairn store add' or 'cairn archive --import'"
+        case .databaseTooNew:
+            "use a newer version of cairn with this store"
+        case .pathIsLive:
+            "remove the GC roots that keep it alive ('cairn gc --list-roots' shows them); 'cairn gc --referrers PATH' shows what refers to it"
+        case .bundleReferencesMissing:
+            "export with '-r' so the bundle carries the whole closure: 'cairn archive --export -r PATH'"
+        case .conflictingContent:
+            "the bundle or the store is corrupted; check the store with 'cairn gc --verify=contents'"
+        case .corruptedPaths:
+            "delete the corrupted paths with 'cairn gc -d PATH' (when they are dead) and add or import them again"
+        case .notRegularFile:
+            "flat (--flat) content addressing takes a single regular file; leave out --flat to add a directory or symlink"
+        case .invalidSize:
+            "write a number with an optional unit: 500M, 10G, 1T"
+        default:
+            nil
+        }
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `cairn hash -S nar` against `nix-hash --type sha256 --base32` on a tree of at
+# least 1 GB, with openssl's single-core SHA-256 speed as the limit no NAR
+# hasher can pass (a NAR hash is one sequential SHA-256 stream).
+# Usage: bench/nar-hash.sh [TREE]   (default: the Swift toolchain's usr/lib/swift)
+source "$(dirname "$0")/common.sh"
+tree="${1:-/opt/swift/usr/lib/swift}"
+bytes=$(du -sb "$tree" | cut -f1)
+echo "tree: $tree ($(python3 -c "print(f'{$bytes/1e9:.2f}')" ) GB)"
+
+# Same answer first: a fast wrong hash is worth nothing.
+ours=$("$CAIRN" hash -S nar "$tree")
+theirs=$(nix-hash --type sha256 --base32 "$tree")
+[ "$ours" = "$theirs" ] || { echo "hash mismatch: cairn $ours, nix $theirs" >&2; exit 1; }
+
+json=$(mktemp)
+hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$json" \
+    -n cairn "$CAIRN hash -S nar $tree" \
+    -n nix "nix-hash --type sha256 --base32 $tree" >&2
+cairn_s=$(mean_of "$json" 0)
+nix_s=$(mean_of "$json" 1)
+limit_kbs=$(openssl speed -evp sha256 -bytes 1048576 -seconds 3 2>/dev/null | awk '/^sha256/ {print $2}' | tr -d k)
+python3 - "$bytes" "$cairn_s" "$nix_s" "$limit_kbs" <<'PY'
+import sys
+size, cairn, nix, limit_kbs = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+limit = limit_kbs * 1000
+print(f"cairn: {cairn:.3f} s  {size / cairn / 1e9:.3f} GB/s")
+print(f"nix:   {nix:.3f} s  {size / nix / 1e9:.3f} GB/s")
+print(f"openssl sha256 (1 MiB blocks, one core): {limit / 1e9:.3f} GB/s")
+print(f"ratio nix/cairn: {nix / cairn:.2f}x (above 1: cairn is faster)")
+print(f"cairn at {size / cairn / limit * 100:.1f}% of the openssl limit (target: 90%)")
+PY
+rm -f "$json"
