@@ -45,74 +45,91 @@ extension LocalStore {
     }
 
     /// Imports a bundle made by `cairn archive --export` or `nix-store --export`.
-    /// All of its items become valid together in one transaction at the end,
-    /// after every reference has been found in the store or the bundle; on any
-    /// error nothing is registered and what was unpacked is removed.
+    ///
+    /// All or nothing: every item is unpacked to scratch first; only once the
+    /// whole bundle has been read and every reference found (in the store or
+    /// the bundle) are the items moved into place and registered, in one
+    /// transaction. Their locks are taken in path order, so concurrent
+    /// imports and adds cannot deadlock.
     package func importBundle<S: ByteSource>(from source: S) throws -> [StorePath] {
         var reader = ByteReader(source)
         return try withWriteLock {
-            var pending: [PathInfo] = []
-            var seen: Set<StorePath> = []
-            var locks: [FileLock] = []
-            var unpacked: [String] = []
-            var result: [StorePath] = []
-            do {
-                while try ExportBundle.readItemStart(&reader) {
-                    let scratch = try scratchPath()
-                    unpacked.append(scratch)
-                    let narHash = HashingSink()
-                    let single = SingleFileHasher()
-                    var visitor = TeeVisitor(
-                        TeeVisitor(try NAREncodingVisitor(sink: narHash.sink), TreeRestorer(destination: scratch, canonical: true)),
-                        single)
-                    try NARReader.parse(&reader, into: &visitor)
-                    try visitor.first.first.finish()
-                    let trailer = try ExportBundle.readTrailer(&reader, storeDirectory: storeDirectory)
-                    let nar = try narHash.finalize()
-                    var info = PathInfo(
-                        path: trailer.path, narHash: nar, narSize: narHash.size,
-                        references: trailer.references, deriver: trailer.deriver)
-                    info.contentAddress = try contentAddress(of: info, singleFile: single)
-                    result.append(info.path)
+            var staged: [StorePath: (info: PathInfo, scratch: String)] = [:]
+            var order: [StorePath] = []
+            var leftovers: [String] = []
+            defer { for path in leftovers { _ = try? FileSystem.removeTree(path) } }
 
-                    try addTemporaryRoot(info.path)
-                    let lock = try FileLock(path: layout.lockPath(for: info.path))
-                    if !seen.contains(info.path) {
-                        try lock.lock(.exclusive)
-                        locks.append(lock)
+            while try ExportBundle.readItemStart(&reader) {
+                let scratch = try scratchPath()
+                leftovers.append(scratch)
+                let narHash = HashingSink()
+                let single = SingleFileHasher()
+                var visitor = TeeVisitor(
+                    TeeVisitor(try NAREncodingVisitor(sink: narHash.sink), TreeRestorer(destination: scratch, canonical: true)),
+                    single)
+                try NARReader.parse(&reader, into: &visitor)
+                try visitor.first.first.finish()
+                let trailer = try ExportBundle.readTrailer(&reader, storeDirectory: storeDirectory)
+                var info = PathInfo(
+                    path: trailer.path, narHash: try narHash.finalize(), narSize: narHash.size,
+                    references: trailer.references, deriver: trailer.deriver)
+                info.contentAddress = try contentAddress(of: info, singleFile: single)
+                if let earlier = staged[info.path] {
+                    // The same item twice in one bundle: harmless if identical.
+                    guard earlier.info.narHash == info.narHash else {
+                        throw StoreError.conflictingContent(path: absolute(info.path))
                     }
-                    if let existing = try database.pathInfo(info.path) ?? pending.first(where: { $0.path == info.path }) {
-                        guard existing.narHash == nar else { throw StoreError.conflictingContent(path: absolute(info.path)) }
-                        try FileSystem.removeTree(scratch)
-                        unpacked.removeLast()
+                    continue
+                }
+                staged[info.path] = (info, scratch)
+                order.append(info.path)
+            }
+
+            for path in order {
+                guard let info = staged[path]?.info else { continue }
+                var missing: [String] = []
+                for reference in info.references where staged[reference] == nil {
+                    if try !database.isValid(reference) { missing.append(absolute(reference)) }
+                }
+                if !missing.isEmpty {
+                    throw StoreError.bundleReferencesMissing(path: absolute(path), missing: missing)
+                }
+            }
+
+            var locks: [FileLock] = []
+            defer { for lock in locks { lock.unlock() } }
+            for path in order.sorted() {
+                try addTemporaryRoot(path)
+                let lock = try FileLock(path: layout.lockPath(for: path))
+                try lock.lock(.exclusive)
+                locks.append(lock)
+            }
+            var fresh: [PathInfo] = []
+            var placed: [String] = []
+            do {
+                for path in order {
+                    guard let (info, scratch) = staged[path] else { continue }
+                    if let existing = try database.pathInfo(path) {
+                        guard existing.narHash == info.narHash else {
+                            throw StoreError.conflictingContent(path: absolute(path))
+                        }
                         continue
                     }
-                    let destination = absolute(info.path)
+                    let destination = absolute(path)
+                    // Left by a process killed between rename and registration: garbage.
                     if FileSystem.exists(destination) { try FileSystem.removeTree(destination) }
                     try FileSystem.rename(scratch, destination)
-                    unpacked[unpacked.count - 1] = destination
+                    placed.append(destination)
                     try TreeRestorer.finishRoot(destination)
-                    pending.append(info)
-                    seen.insert(info.path)
-                }
-                for info in pending {
-                    var missing: [String] = []
-                    for reference in info.references where !seen.contains(reference) {
-                        if try !database.isValid(reference) { missing.append(absolute(reference)) }
-                    }
-                    if !missing.isEmpty {
-                        throw StoreError.bundleReferencesMissing(path: absolute(info.path), missing: missing)
-                    }
+                    fresh.append(info)
                 }
                 let now = Int64(time(nil))
-                try database.register(pending.map { var info = $0; info.registrationTime = now; return info })
-                for lock in locks { lock.unlock() }
-                return result
+                try database.register(fresh.map { var info = $0; info.registrationTime = now; return info })
             } catch {
-                for path in unpacked { _ = try? FileSystem.removeTree(path) }
-                for lock in locks { lock.unlock() }
+                leftovers += placed
                 throw error
             }
+            return order
         }
     }
 

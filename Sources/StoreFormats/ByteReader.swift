@@ -115,7 +115,8 @@ package struct ByteReader<Source: ByteSource> {
     private mutating func require(_ count: Int) throws {
         if available >= count { return }
         if start + count > buffer.count {
-            // Slide the unread bytes to the front to make room.
+            // Slide the unread bytes to the front to make room (copyMemory
+            // is a memmove, so the overlap is fine).
             let pending = available
             buffer.withUnsafeMutableBytes { raw in
                 if let base = raw.baseAddress, pending > 0 {

@@ -112,7 +112,7 @@ private func link(_ target: [UInt8]) -> [Wire] {
 private func rejection(_ bytes: [UInt8], limits: NARLimits = .init(),
                        sourceLocation: SourceLocation = #_sourceLocation) -> NARError? {
     do {
-        _ = try parseTree(bytes, limits: limits)
+        _ = try parseTree(bytes, bufferSize: 4096, limits: limits)
         Issue.record("the archive was accepted", sourceLocation: sourceLocation)
         return nil
     } catch let error as NARError {
