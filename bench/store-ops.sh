@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Adding 10,000 small files and collecting 10,000 dead paths, Cairn against Nix
 # (nix-store --add and nix-store --gc on a private store), hyperfine in one run.
+# Both tools get the files in batches of 1,000 arguments through xargs, as a
+# shell script adding many files would (argument lists are bounded anyway).
 # Usage: bench/store-ops.sh [COUNT]
 source "$(dirname "$0")/common.sh"
 count="${1:-10000}"
@@ -14,27 +16,32 @@ for i in range(n):
     with open(os.path.join(d, f"f{i}"), "w") as f:
         f.write(f"small file number {i}\n" * (1 + i % 7))
 PY
+# Every run gets a new store and nothing is deleted until the end: ext4 slows
+# down creating inodes right after deleting many (it skips recently freed
+# ones), which would make each run pay for the clean-up of the previous one.
 cat > "$work/cairn-add.sh" <<SH
 #!/bin/sh
-export CAIRN_STORE_DIR=$work/cs/store CAIRN_STATE_DIR=$work/cs/var
-chmod -R u+w $work/cs 2>/dev/null; rm -rf $work/cs
-exec "$CAIRN" store add $work/files/* >/dev/null
+dir=$work/cs.\$(date +%s%N); echo \$dir > $work/cairn-last
+export CAIRN_STORE_DIR=\$dir/store CAIRN_STATE_DIR=\$dir/var
+cd $work/files && ls | xargs -n 1000 "$CAIRN" store add >/dev/null
 SH
 cat > "$work/nix-add.sh" <<SH
 #!/bin/sh
-export NIX_STORE_DIR=$work/ns/store NIX_STATE_DIR=$work/ns/var NIX_LOG_DIR=$work/ns/log NIX_CONF_DIR=$work/ns/etc
-chmod -R u+w $work/ns 2>/dev/null; rm -rf $work/ns
-exec nix-store --add $work/files/* >/dev/null
+dir=$work/ns.\$(date +%s%N); echo \$dir > $work/nix-last
+export NIX_STORE_DIR=\$dir/store NIX_STATE_DIR=\$dir/var NIX_LOG_DIR=\$dir/log NIX_CONF_DIR=\$dir/etc
+cd $work/files && ls | xargs -n 1000 nix-store --add >/dev/null
 SH
 # The gc runs start from a store holding $count dead items, made in --prepare.
 cat > "$work/cairn-gc.sh" <<SH
 #!/bin/sh
-export CAIRN_STORE_DIR=$work/cs/store CAIRN_STATE_DIR=$work/cs/var
+dir=\$(cat $work/cairn-last)
+export CAIRN_STORE_DIR=\$dir/store CAIRN_STATE_DIR=\$dir/var
 exec "$CAIRN" gc 2>/dev/null
 SH
 cat > "$work/nix-gc.sh" <<SH
 #!/bin/sh
-export NIX_STORE_DIR=$work/ns/store NIX_STATE_DIR=$work/ns/var NIX_LOG_DIR=$work/ns/log NIX_CONF_DIR=$work/ns/etc
+dir=\$(cat $work/nix-last)
+export NIX_STORE_DIR=\$dir/store NIX_STATE_DIR=\$dir/var NIX_LOG_DIR=\$dir/log NIX_CONF_DIR=\$dir/etc
 exec nix-store --gc >/dev/null 2>&1
 SH
 chmod +x "$work"/*.sh

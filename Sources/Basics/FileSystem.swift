@@ -172,8 +172,17 @@ package enum FileSystem {
     /// A random lowercase alphanumeric suffix for temporary names.
     package static func randomSuffix(length: Int = 12) -> String {
         let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
+        // One 64-bit draw per 12 characters (36^12 < 2^64): each draw is a
+        // system call, and names need to be unique, not secret.
         var generator = SystemRandomNumberGenerator()
-        return String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        var bits: UInt64 = 0
+        var result = ""
+        for index in 0..<length {
+            if index % 12 == 0 { bits = generator.next() }
+            result.append(alphabet[Int(bits % 36)])
+            bits /= 36
+        }
+        return result
     }
 }
 

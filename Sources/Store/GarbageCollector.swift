@@ -99,11 +99,6 @@ extension LocalStore {
                 result.bytesFreed += try removeUnregisteredItems(valid: graph.paths.subtracting(result.deleted))
             }
             if !result.deleted.isEmpty { result.bytesFreed += try removeUnusedLinks() }
-            // No writer runs now (we hold the lock exclusively), so no lock
-            // file is in use; they are recreated on demand.
-            for entry in (try? FileSystem.entryNames(ofDirectory: layout.locks)) ?? [] {
-                try? FileSystem.removeFile(layout.locks + "/" + entry)
-            }
             return result
         }
     }

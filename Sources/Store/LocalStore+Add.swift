@@ -5,30 +5,32 @@ extension LocalStore {
     /// Adds a file or tree from outside the store, as `nix-store --add`
     /// (recursive: the whole tree, NAR-hashed, a `source` path) or
     /// `nix-store --add-fixed sha256` (flat: one regular file, content-hashed).
-    /// One pass over the source: it is copied and hashed at once.
+    ///
+    /// A tree is copied and hashed in one pass. A small file is hashed first
+    /// and copied only when the store lacks it: adding what is already there
+    /// (scripts and evaluations do it all the time) then writes nothing.
     package func add(_ source: String, name: String? = nil, method: ContentAddressMethod = .recursive) throws -> StorePath {
         let name = name ?? FileSystem.baseName(source)
         try StorePath.validateName(name)
+        if let st = try FileSystem.linkStatus(source), FileSystem.kind(of: st) != .directory,
+            st.st_size <= Self.hashFirstLimit
+        {
+            let digest = try ingest(source, method: method, into: nil)
+            let path = try storeDirectory.makeFixedOutputPath(name: name, method: method, hash: digest.contentHash)
+            // Rooted before the check, so a collector cannot take it in between.
+            try addTemporaryRoot(path)
+            if try isValid(path) { return path }
+        }
         return try withWriteLock {
             let scratch = try scratchPath()
             do {
-                let narHash = HashingSink()
-                let restorer = TreeRestorer(destination: scratch, canonical: true)
-                let flat = FlatHashVisitor(path: source, enabled: method == .flat)
-                // A flat item is a plain file whatever the source's mode, as in Nix.
-                var visitor = ExecutableBitClearing(
-                    TeeVisitor(TeeVisitor(try NAREncodingVisitor(sink: narHash.sink), restorer), flat),
-                    enabled: method == .flat)
-                try TreeWalker().walk(source, into: &visitor)
-                try visitor.inner.first.first.finish()
-                let nar = try narHash.finalize()
-                let contentHash = method == .flat ? try flat.finalize() : nar
-                let path = try storeDirectory.makeFixedOutputPath(name: name, method: method, hash: contentHash)
+                let digest = try ingest(source, method: method, into: TreeRestorer(destination: scratch, canonical: true))
+                let path = try storeDirectory.makeFixedOutputPath(name: name, method: method, hash: digest.contentHash)
                 try install(
                     scratch: scratch,
                     as: PathInfo(
-                        path: path, narHash: nar, narSize: narHash.size,
-                        contentAddress: .fixed(method, contentHash)))
+                        path: path, narHash: digest.narHash, narSize: digest.narSize,
+                        contentAddress: .fixed(method, digest.contentHash)))
                 return path
             } catch {
                 _ = try? FileSystem.removeTree(scratch)
@@ -37,15 +39,33 @@ extension LocalStore {
         }
     }
 
+    /// Files up to this size are hashed before they are copied (see `add`).
+    static let hashFirstLimit = 8 << 20
+
+    /// Walks `source` once, hashing it (NAR hash, and the content hash for a
+    /// flat item) and, given a restorer, copying it.
+    private func ingest(_ source: String, method: ContentAddressMethod, into restorer: TreeRestorer?)
+        throws -> (narHash: Hash, narSize: UInt64, contentHash: Hash)
+    {
+        let narHash = HashingSink()
+        let flat = FlatHashVisitor(path: source, enabled: method == .flat)
+        // A flat item is a plain file whatever the source's mode, as in Nix.
+        var visitor = ExecutableBitClearing(
+            TeeVisitor(TeeVisitor(try NAREncodingVisitor(sink: narHash.sink), OptionalVisitor(restorer)), flat),
+            enabled: method == .flat)
+        try TreeWalker().walk(source, into: &visitor)
+        try visitor.inner.first.first.finish()
+        let nar = try narHash.finalize()
+        return (nar, narHash.size, method == .flat ? try flat.finalize() : nar)
+    }
+
     /// Adds a text file (a `text` path with references), as `builtins.toFile`.
     package func addText(name: String, contents: [UInt8], references: [StorePath] = []) throws -> StorePath {
         try StorePath.validateName(name)
         let hash = Hash.compute(.sha256, of: contents)
         let path = try storeDirectory.makeTextPath(name: name, contentHash: hash, references: references)
-        if try isValid(path) {
-            try addTemporaryRoot(path)
-            return path
-        }
+        try addTemporaryRoot(path)
+        if try isValid(path) { return path }
         return try withWriteLock {
             let scratch = try scratchPath()
             do {

@@ -49,7 +49,7 @@ extension LocalStore {
     /// All or nothing: every item is unpacked to scratch first; only once the
     /// whole bundle has been read and every reference found (in the store or
     /// the bundle) are the items moved into place and registered, in one
-    /// transaction. Their locks are taken in path order, so concurrent
+    /// transaction. Their locks are taken in one global order, so concurrent
     /// imports and adds cannot deadlock.
     package func importBundle<S: ByteSource>(from source: S) throws -> [StorePath] {
         var reader = ByteReader(source)
@@ -96,14 +96,9 @@ extension LocalStore {
                 }
             }
 
-            var locks: [FileLock] = []
+            for path in order { try addTemporaryRoot(path) }
+            let locks = try lockItems(order)
             defer { for lock in locks { lock.unlock() } }
-            for path in order.sorted() {
-                try addTemporaryRoot(path)
-                let lock = try FileLock(path: layout.lockPath(for: path))
-                try lock.lock(.exclusive)
-                locks.append(lock)
-            }
             var fresh: [PathInfo] = []
             var placed: [String] = []
             do {

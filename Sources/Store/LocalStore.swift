@@ -16,6 +16,10 @@ package final class LocalStore {
     /// Held for the life of the process once it has temp roots (see `addTemporaryRoot`).
     private var temporaryRoots: FileLock?
     private var temporaryRootSet: Set<StorePath> = []
+    /// The GC lock as writers hold it (shared), re-entrantly within the process.
+    private var writeLock: FileLock?
+    private var writeLockDepth = 0
+    private var sweptScratch = false
 
     package var storeDirectory: StoreDirectory { layout.storeDirectory }
 
@@ -99,12 +103,22 @@ package final class LocalStore {
     /// Runs `body` holding the GC lock shared: the collector waits until it
     /// ends, and it waits for a running collection to end.
     package func withWriteLock<T>(_ body: () throws -> T) throws -> T {
-        let lock = try FileLock(path: layout.gcLock)
-        // The debris of killed writers lives in `.tmp`; it is safe to remove
-        // only when no other writer is active, i.e. when the lock is free.
-        if (try? lock.tryLock(.exclusive)) == true { removeScratchDebris() }
-        try lock.lock(.shared)
-        defer { lock.unlock() }
+        if writeLockDepth == 0 {
+            let lock = try writeLock ?? FileLock(path: layout.gcLock)
+            writeLock = lock
+            // The debris of killed writers lives in `.tmp`; it is safe to remove
+            // only when no other writer is active, i.e. when the lock is free.
+            if !sweptScratch, try lock.tryLock(.exclusive) {
+                removeScratchDebris()
+                sweptScratch = true
+            }
+            try lock.lock(.shared)
+        }
+        writeLockDepth += 1
+        defer {
+            writeLockDepth -= 1
+            if writeLockDepth == 0 { writeLock?.unlock() }
+        }
         return try body()
     }
 
@@ -114,11 +128,29 @@ package final class LocalStore {
         for entry in entries { _ = try? FileSystem.removeTree(layout.scratch + "/" + entry) }
     }
 
+    /// Takes the per-item locks of `paths` in one global order (by lock
+    /// offset), so processes that lock several items cannot deadlock.
+    package func lockItems(_ paths: some Sequence<StorePath>) throws -> [RangeLock] {
+        var locks = try paths.map { try RangeLock(file: layout.itemLocks, key: $0.hashPart) }
+        locks.sort { $0.offset < $1.offset }
+        var held: [RangeLock] = []
+        do {
+            for lock in locks {
+                try lock.lock()
+                held.append(lock)
+            }
+        } catch {
+            for lock in held { lock.unlock() }
+            throw error
+        }
+        return held
+    }
+
     /// Runs `body` holding the per-path lock of `path`: one process creates an
     /// item while the others wait and then find it valid.
     package func withPathLock<T>(_ path: StorePath, _ body: () throws -> T) throws -> T {
-        let lock = try FileLock(path: layout.lockPath(for: path))
-        try lock.lock(.exclusive)
+        let lock = try RangeLock(file: layout.itemLocks, key: path.hashPart)
+        try lock.lock()
         defer { lock.unlock() }
         return try body()
     }
@@ -136,11 +168,10 @@ package final class LocalStore {
         }
         guard let roots = temporaryRoots else { return }
         // Appended under the shared GC lock, so a collector reads whole records.
-        let gc = try FileLock(path: layout.gcLock)
-        try gc.lock(.shared)
-        defer { gc.unlock() }
-        _ = lseek(roots.descriptor.fd, 0, SEEK_END)
-        try roots.descriptor.write(absolute(path) + "\0")
+        try withWriteLock {
+            _ = lseek(roots.descriptor.fd, 0, SEEK_END)
+            try roots.descriptor.write(absolute(path) + "\0")
+        }
         temporaryRootSet.insert(path)
     }
 

@@ -104,9 +104,11 @@ package final class StoreDatabase: @unchecked Sendable {
 
     package func isValid(_ path: StorePath) throws -> Bool {
         try wrap {
-            try queue.read { db in
+            // One statement is atomic by itself; a read transaction (with its
+            // read-only pragmas) would double the cost of this hot query.
+            try queue.inDatabase { db in
                 try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM ValidPaths WHERE path = ?",
+                    db.cachedStatement(sql: "SELECT 1 FROM ValidPaths WHERE path = ?"),
                     arguments: [path.absolute(in: storeDirectory)]) ?? false
             }
         }
@@ -117,15 +119,16 @@ package final class StoreDatabase: @unchecked Sendable {
             try queue.read { db in
                 let absolute = path.absolute(in: storeDirectory)
                 guard let row = try Row.fetchOne(
-                    db, sql: "SELECT id, hash, registrationTime, deriver, narSize, ca FROM ValidPaths WHERE path = ?",
+                    db.cachedStatement(
+                        sql: "SELECT id, hash, registrationTime, deriver, narSize, ca FROM ValidPaths WHERE path = ?"),
                     arguments: [absolute])
                 else { return nil }
                 let id: Int64 = row["id"]
                 let references = try String.fetchAll(
-                    db, sql: """
+                    db.cachedStatement(sql: """
                         SELECT v.path FROM Refs r JOIN ValidPaths v ON v.id = r.reference
                         WHERE r.referrer = ?
-                        """, arguments: [id])
+                        """), arguments: [id])
                 let deriver: String? = row["deriver"]
                 let ca: String? = row["ca"]
                 let narSize: Int64? = row["narSize"]
@@ -196,14 +199,15 @@ package final class StoreDatabase: @unchecked Sendable {
         try wrap {
             try queue.write { db in
                 for info in infos {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO ValidPaths (path, hash, registrationTime, deriver, narSize, ca)
                             VALUES (?, ?, ?, ?, ?, ?)
                             ON CONFLICT(path) DO UPDATE SET hash = excluded.hash,
                                 registrationTime = excluded.registrationTime, deriver = excluded.deriver,
                                 narSize = excluded.narSize, ca = excluded.ca
-                            """,
+                            """
+                    ).execute(
                         arguments: [
                             info.path.absolute(in: storeDirectory),
                             info.narHash.encoded(.base16),
@@ -214,15 +218,16 @@ package final class StoreDatabase: @unchecked Sendable {
                         ])
                 }
                 for info in infos {
-                    try db.execute(
-                        sql: "DELETE FROM Refs WHERE referrer = (SELECT id FROM ValidPaths WHERE path = ?)",
-                        arguments: [info.path.absolute(in: storeDirectory)])
+                    try db.cachedStatement(
+                        sql: "DELETE FROM Refs WHERE referrer = (SELECT id FROM ValidPaths WHERE path = ?)"
+                    ).execute(arguments: [info.path.absolute(in: storeDirectory)])
                     for reference in info.references {
-                        try db.execute(
+                        try db.cachedStatement(
                             sql: """
                                 INSERT INTO Refs (referrer, reference)
                                 SELECT a.id, b.id FROM ValidPaths a, ValidPaths b WHERE a.path = ? AND b.path = ?
-                                """,
+                                """
+                        ).execute(
                             arguments: [
                                 info.path.absolute(in: storeDirectory), reference.absolute(in: storeDirectory),
                             ])
@@ -240,9 +245,11 @@ package final class StoreDatabase: @unchecked Sendable {
     package func invalidate(_ paths: [StorePath]) throws {
         try wrap {
             try queue.write { db in
+                // One prepared statement for the whole batch: preparing is what
+                // costs (SQLite compiles the foreign-key and trigger checks).
+                let delete = try db.cachedStatement(sql: "DELETE FROM ValidPaths WHERE path = ?")
                 for path in paths {
-                    try db.execute(
-                        sql: "DELETE FROM ValidPaths WHERE path = ?", arguments: [path.absolute(in: storeDirectory)])
+                    try delete.execute(arguments: [path.absolute(in: storeDirectory)])
                 }
             }
         }

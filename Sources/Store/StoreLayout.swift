@@ -30,9 +30,8 @@ package struct StoreLayout: Sendable {
     /// Content-addressed hard links for `gc --optimize`.
     package var links: String { store + "/.links" }
 
-    package func lockPath(for path: StorePath) -> String {
-        locks + "/" + path.hashPart + ".lock"
-    }
+    /// One file holds every per-item lock, a byte each (see `RangeLock`).
+    package var itemLocks: String { locks + "/items.lock" }
 
     package func absolute(_ path: StorePath) -> String {
         path.absolute(in: storeDirectory)

@@ -173,3 +173,21 @@ package struct ExecutableBitClearing<V: NARVisitor>: NARVisitor {
         try inner.symlink(name: name, target: target)
     }
 }
+
+/// Passes events on when there is a visitor to pass them to.
+package struct OptionalVisitor<V: NARVisitor>: NARVisitor {
+    package var wrapped: V?
+
+    package init(_ wrapped: V?) { self.wrapped = wrapped }
+
+    package mutating func directory(name: [UInt8]?) throws { try wrapped?.directory(name: name) }
+    package mutating func endDirectory() throws { try wrapped?.endDirectory() }
+    package mutating func regular(name: [UInt8]?, executable: Bool, size: UInt64) throws {
+        try wrapped?.regular(name: name, executable: executable, size: size)
+    }
+    package mutating func contents(_ chunk: UnsafeRawBufferPointer) throws { try wrapped?.contents(chunk) }
+    package mutating func endRegular() throws { try wrapped?.endRegular() }
+    package mutating func symlink(name: [UInt8]?, target: [UInt8]) throws {
+        try wrapped?.symlink(name: name, target: target)
+    }
+}
