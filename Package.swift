@@ -32,6 +32,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "cairn", dependencies: ["Commands"]),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(name: "StoreFormatsTests", dependencies: ["StoreFormats", "Basics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreFormats", "Basics"]),
         .testTarget(name: "CommandsTests", dependencies: ["Basics", "StoreFormats"]),

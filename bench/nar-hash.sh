@@ -31,3 +31,45 @@ print(f"ratio nix/cairn: {nix / cairn:.2f}x (above 1: cairn is faster)")
 print(f"cairn at {size / cairn / limit * 100:.1f}% of the openssl limit (target: 90%)")
 PY
 rm -f "$json"
+
+# hyperfine runs each command's rounds back to back, so drift on a shared
+# machine lands on one side. Alternate the two, round by round, as well.
+python3 - "$CAIRN" "$tree" "${RUNS:-5}" <<'PY'
+import subprocess, sys, time
+cairn, tree, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+commands = {"cairn": [cairn, "hash", "-S", "nar", tree], "nix": ["nix-hash", "--type", "sha256", "--base32", tree]}
+times = {name: [] for name in commands}
+for _ in range(runs):
+    for name, argv in commands.items():
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+        times[name].append(time.perf_counter() - start)
+median = {name: sorted(t)[len(t) // 2] for name, t in times.items()}
+print(f"alternating rounds, median: cairn {median['cairn']:.3f} s, nix {median['nix']:.3f} s, "
+      f"nix/cairn {median['nix'] / median['cairn']:.2f}x")
+PY
+
+# Wall-clock time on a shared machine swings by tens of percent; instruction
+# counts do not. Count them on a 50 MB slice (valgrind is slow) when available.
+if command -v valgrind >/dev/null; then
+    slice=$(mktemp); stripped=$(mktemp)
+    python3 - "$tree" "$slice" <<'PY'
+import os, sys
+left, out = 50_000_000, open(sys.argv[2], "wb")
+for root, _, files in os.walk(sys.argv[1]):
+    for name in sorted(files):
+        path = os.path.join(root, name)
+        if left > 0 and os.path.isfile(path) and not os.path.islink(path):
+            data = open(path, "rb").read(left)
+            out.write(data)
+            left -= len(data)
+PY
+    strip -o "$stripped" "$CAIRN"   # valgrind cannot read the static binary's debug info
+    count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | awk '/Collected/ {print $4}'; }
+    c=$(count "$stripped" hash -S nar "$slice")
+    n=$(count "$(command -v nix-hash)" --type sha256 --base32 "$slice")
+    o=$(count "$(command -v openssl)" dgst -sha256 "$slice")
+    echo "instructions for a 50 MB NAR hash: cairn $c, nix $n, openssl dgst $o"
+    echo "instruction ratio nix/cairn: $(ratio "$n" "$c")x; cairn/openssl: $(ratio "$c" "$o")x"
+    rm -f "$slice" "$stripped"
+fi

@@ -30,10 +30,16 @@ package struct HashContext {
     private var sha1: Insecure.SHA1?
     private var sha256: SHA256?
     private var sha512: SHA512?
+    /// OpenSSL's implementation when the system has it (see `SystemDigest`).
+    private var system: SystemDigest?
     package let algorithm: HashAlgorithm
 
-    package init(_ algorithm: HashAlgorithm) {
+    package init(_ algorithm: HashAlgorithm, portable: Bool = false) {
         self.algorithm = algorithm
+        if !portable, let system = SystemDigest(algorithm) {
+            self.system = system
+            return
+        }
         switch algorithm {
         case .md5: md5 = Insecure.MD5()
         case .sha1: sha1 = Insecure.SHA1()
@@ -43,6 +49,13 @@ package struct HashContext {
     }
 
     package mutating func update(_ buffer: UnsafeRawBufferPointer) {
+        if system != nil {
+            // Value semantics: a copied context must not see this update.
+            // (No `if let` here: the extra reference would defeat the check.)
+            if !isKnownUniquelyReferenced(&system) { system = system?.copy() }
+            system?.update(buffer)
+            return
+        }
         switch algorithm {
         case .md5: md5?.update(bufferPointer: buffer)
         case .sha1: sha1?.update(bufferPointer: buffer)
@@ -57,7 +70,8 @@ package struct HashContext {
     }
 
     package func finalize() -> [UInt8] {
-        switch algorithm {
+        if let system { return system.finalize() }
+        return switch algorithm {
         case .md5: md5.map { Array($0.finalize()) } ?? []
         case .sha1: sha1.map { Array($0.finalize()) } ?? []
         case .sha256: sha256.map { Array($0.finalize()) } ?? []

@@ -13,6 +13,9 @@ package final class TreeWalker {
 
     private let buffer: UnsafeMutableRawBufferPointer
     private let excludeVersionControl: Bool
+    /// For large files only: a thread per walker is not worth it for small ones.
+    private var prefetcher: PrefetchingReader?
+    private static let prefetchThreshold: UInt64 = 4 << 20
 
     package init(excludeVersionControl: Bool = false, bufferSize: Int = 1 << 20) {
         self.excludeVersionControl = excludeVersionControl
@@ -43,6 +46,12 @@ package final class TreeWalker {
             let file = try open(name, in: parent, flags: O_RDONLY | O_NOFOLLOW, path: path)
             let size = UInt64(st.st_size)
             try visitor.regular(name: entryName, executable: st.st_mode & S_IXUSR != 0, size: size)
+            if size >= Self.prefetchThreshold {
+                prefetcher = prefetcher ?? PrefetchingReader(chunkSize: buffer.count)
+                try prefetcher?.stream(file, size: size, path: path) { try visitor.contents($0) }
+                try visitor.endRegular()
+                return
+            }
             var remaining = size
             while remaining > 0 {
                 let wanted = Int(min(UInt64(buffer.count), remaining))

@@ -9,7 +9,7 @@ struct NixDifferentialTests {
     @Test("cairn hash -S nar equals nix-hash on generated trees", arguments: seeds)
     func narHashMatchesNix(seed: UInt64) throws {
         let sandbox = try Sandbox("hash")
-        try TreeFactory.make(in: sandbox, at: "tree", seed: seed, largeFile: seed == 3 ? 3_000_001 : 0)
+        try TreeFactory.make(in: sandbox, at: "tree", seed: seed, largeFile: seed == 3 ? 9_437_185 : 0)
         let ours = try sandbox.cairn(["hash", "-S", "nar", sandbox.path("tree")])
         let nix = try sandbox.nix("nix-hash", ["--type", "sha256", "--base32", sandbox.path("tree")])
         #expect(ours.status == 0, "\(ours.stderr)")
@@ -23,7 +23,7 @@ struct NixDifferentialTests {
     @Test("cairn store dump equals nix-store --dump byte for byte", arguments: seeds)
     func dumpMatchesNix(seed: UInt64) throws {
         let sandbox = try Sandbox("dump")
-        try TreeFactory.make(in: sandbox, at: "tree", seed: seed, largeFile: seed == 5 ? 2_500_003 : 0)
+        try TreeFactory.make(in: sandbox, at: "tree", seed: seed, largeFile: seed == 5 ? 6_000_003 : 0)
         let ours = try sandbox.cairn(["store", "dump", sandbox.path("tree")])
         let nix = try sandbox.nix("nix-store", ["--dump", sandbox.path("tree")])
         #expect(ours.status == 0, "\(ours.stderr)")
