@@ -55,3 +55,7 @@ struct ArchiveCommand: ParsableCommand {
         }
     }
 }
+
+extension ArchiveCommand: AcceptsManyOperands {
+    mutating func appendOperands(_ operands: [String]) { paths += operands }
+}

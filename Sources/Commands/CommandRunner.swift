@@ -12,8 +12,22 @@ package enum CommandRunner {
         let arguments = arguments.first == "gc"
             ? arguments.map { $0 == "--verify" ? "--verify=integrity" : $0 }
             : arguments
+        let words = arguments.first == "store" ? 2 : 1
+        let (head, operands) = OperandSplitter.split(arguments, subcommandWords: words)
         do {
-            var command = try Cairn.parseAsRoot(arguments)
+            var command = try Cairn.parseAsRoot(head)
+            if !operands.isEmpty {
+                guard var many = command as? any AcceptsManyOperands & ParsableCommand else {
+                    command = try Cairn.parseAsRoot(arguments)
+                    try command.run()
+                    exit(0)
+                }
+                many.appendOperands(operands)
+                // Checks that depend on the operands (such as "--name takes a
+                // single PATH") run again on the whole list.
+                try many.validate()
+                command = many
+            }
             try command.run()
             exit(0)
         } catch let error as any UserFacingError {

@@ -151,3 +151,7 @@ struct GCCommand: ParsableCommand {
         try StandardStreams.output.write(lines.map { $0 + "\n" }.joined())
     }
 }
+
+extension GCCommand: AcceptsManyOperands {
+    mutating func appendOperands(_ operands: [String]) { paths += operands }
+}

@@ -122,3 +122,7 @@ enum HashCommandError: UserFacingError {
         }
     }
 }
+
+extension HashCommand: AcceptsManyOperands {
+    mutating func appendOperands(_ operands: [String]) { files += operands }
+}

@@ -42,3 +42,7 @@ struct StoreAddCommand: ParsableCommand {
         }
     }
 }
+
+extension StoreAddCommand: AcceptsManyOperands {
+    mutating func appendOperands(_ operands: [String]) { paths += operands }
+}

@@ -85,3 +85,7 @@ struct StoreInfoCommand: ParsableCommand {
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }
+
+extension StoreInfoCommand: AcceptsManyOperands {
+    mutating func appendOperands(_ operands: [String]) { paths += operands }
+}

@@ -172,3 +172,28 @@ struct BadInputTests {
         #expect(help.output.contains("Examples:"))
     }
 }
+
+struct ManyOperandsTests {
+    @Test("thousands of operands are all taken, and checks still see all of them")
+    func manyOperands() throws {
+        let sandbox = try Sandbox("many")
+        var paths: [String] = []
+        for i in 0..<300 {
+            try sandbox.write("f/\(i)", "file \(i)\n")
+            paths.append(sandbox.path("f/\(i)"))
+        }
+        let added = try sandbox.cairn(["store", "add"] + paths)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.lines.count == 300)
+        #expect(Set(added.lines).count == 300)
+        let named = try sandbox.cairn(["store", "add", "--name", "x"] + paths)
+        #expect(named.status == 2)
+        #expect(named.stderr.contains("--name takes a single PATH"))
+        let hashes = try sandbox.cairn(["hash", "-f", "base16"] + paths)
+        #expect(hashes.lines.count == 300)
+        let info = try sandbox.cairn(["store", "info", "--format=json"] + added.lines)
+        #expect(info.status == 0, "\(info.stderr)")
+        let json = try JSONSerialization.jsonObject(with: info.stdout) as? [Any]
+        #expect(json?.count == 300)
+    }
+}
