@@ -14,15 +14,17 @@ package enum ByteCount {
         case "M", "MIB": factor = 1024 * 1024
         case "G", "GIB": factor = 1024 * 1024 * 1024
         case "T", "TIB": factor = 1024 * 1024 * 1024 * 1024
+        case "P", "PIB": factor = 1024 * 1024 * 1024 * 1024 * 1024
         case "KB": factor = 1e3
         case "MB": factor = 1e6
         case "GB": factor = 1e9
         case "TB": factor = 1e12
+        case "PB": factor = 1e15
         default: return nil
         }
         let bytes = value * factor
         guard bytes < Double(UInt64.max) else { return nil }
-        return UInt64(bytes)
+        return UInt64(bytes.rounded())
     }
 
     /// "12.3 MiB" style, for reports.

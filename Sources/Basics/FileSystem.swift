@@ -56,6 +56,8 @@ package enum FileSystem {
         return String(trimmed[trimmed.index(after: slash)...])
     }
 
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
+
     /// The entries of an open directory, without "." and "..", sorted by bytes
     /// (the NAR order).
     package static func entries(ofDirectory fd: Int32, path: String) throws -> [[UInt8]] {
@@ -73,11 +75,11 @@ package enum FileSystem {
                 if errno != 0 { throw SystemError("read directory", path) }
                 break
             }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                let length = bytes.firstIndex(of: 0) ?? bytes.count
-                return Array(bytes[0..<length])
-            }
+            // Read d_name in place up to its NUL: a dirent can be shorter than
+            // the declared 256-byte array, so copying the array could over-read.
+            let field = UnsafeRawPointer(entry) + nameOffset
+            let length = strlen(field.assumingMemoryBound(to: CChar.self))
+            let name = Array(UnsafeRawBufferPointer(start: field, count: length))
             if name == [0x2E] || name == [0x2E, 0x2E] { continue }
             names.append(name)
         }

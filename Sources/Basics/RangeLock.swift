@@ -32,22 +32,50 @@ package final class RangeLock {
 
     /// Blocks until the byte is locked exclusively.
     package func lock() throws {
+        try Self.apply(F_WRLCK, at: offset, on: file, wait: true)
+    }
+
+    package func unlock() {
+        try? Self.apply(F_UNLCK, at: offset, on: file, wait: false)
+    }
+
+    static func apply(_ type: Int32, at offset: Int64, on file: OpenFile, wait: Bool) throws {
         var request = flock()
-        request.l_type = Int16(F_WRLCK)
+        request.l_type = Int16(type)
         request.l_whence = Int16(SEEK_SET)
         request.l_start = off_t(offset)
         request.l_len = 1
-        while fcntl(file.fd, Self.setLockWait, &request) != 0 {
+        while fcntl(file.fd, wait ? setLockWait : setLock, &request) != 0 {
             if errno != EINTR { throw SystemError("lock", file.path) }
+        }
+    }
+}
+
+/// Several byte locks of one file through one descriptor (an import locks
+/// every item of a bundle; a descriptor each would run into the open-file
+/// limit). Offsets are taken in ascending order, so two sets never deadlock,
+/// and each offset once, since a description does not exclude itself.
+package final class RangeLockSet {
+    private let file: OpenFile
+    private var held: [Int64] = []
+
+    package init(file path: String, keys: some Sequence<String>) throws {
+        file = try OpenFile(path, flags: O_RDWR | O_CREAT, mode: 0o600)
+        for offset in Set(keys.map(RangeLock.offset(for:))).sorted() {
+            do {
+                try RangeLock.apply(F_WRLCK, at: offset, on: file, wait: true)
+            } catch {
+                unlock()
+                throw error
+            }
+            held.append(offset)
         }
     }
 
     package func unlock() {
-        var request = flock()
-        request.l_type = Int16(F_UNLCK)
-        request.l_whence = Int16(SEEK_SET)
-        request.l_start = off_t(offset)
-        request.l_len = 1
-        _ = fcntl(file.fd, Self.setLock, &request)
+        for offset in held { try? RangeLock.apply(F_UNLCK, at: offset, on: file, wait: false) }
+        held = []
     }
+
+    deinit { unlock() }
 }

@@ -6,12 +6,27 @@ import Glibc
 /// message format of ARCHITECTURE.md §6: `cairn: error: …` and `hint: …`,
 /// exit 1 for failures and 2 for usage errors.
 package enum CommandRunner {
+    /// Guix spells some option values as optional: `--verify` or
+    /// `--verify=contents`, `-C` or `-C 500M`. ArgumentParser needs a value,
+    /// so the bare forms get theirs here: `--verify` checks integrity, and a
+    /// bare `-C` (at the end or before another option) collects everything.
+    static func optionalValues(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--verify" {
+                result.append("--verify=integrity")
+            } else if argument == "-C" || argument == "--collect-garbage" {
+                let next = index + 1 < arguments.count ? arguments[index + 1] : nil
+                if let next, !next.hasPrefix("-") { result.append(argument) }
+            } else {
+                result.append(argument)
+            }
+        }
+        return result
+    }
+
     package static func main(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
-        // Guix spells optional option values as `--verify` or `--verify=contents`;
-        // ArgumentParser needs a value, so the bare form gets its default here.
-        let arguments = arguments.first == "gc"
-            ? arguments.map { $0 == "--verify" ? "--verify=integrity" : $0 }
-            : arguments
+        let arguments = arguments.first == "gc" ? Self.optionalValues(arguments) : arguments
         let words = arguments.first == "store" ? 2 : 1
         let (head, operands) = OperandSplitter.split(arguments, subcommandWords: words)
         do {

@@ -88,7 +88,10 @@ struct GCCommand: ParsableCommand {
         let store = try global.openStore()
         let items = { try paths.map { try store.storePath(forUserPath: $0) } }
         if listRoots {
-            try write(store.findRoots(removeStale: false).map { "\($0.link) -> \(store.absolute($0.path))" })
+            // As `guix gc --list-roots`: the root files; -v 2 adds their items.
+            try write(store.findRoots(removeStale: false).map {
+                Diagnostics.verbosity >= 2 ? "\($0.link) -> \(store.absolute($0.path))" : $0.link
+            })
         } else if listDead {
             try write(store.deadPaths().map(store.absolute))
         } else if listLive {

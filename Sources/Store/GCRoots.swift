@@ -8,50 +8,62 @@ import StoreFormats
 extension LocalStore {
     /// Root symlink → the store item it keeps alive. Stale indirect roots under
     /// `gcroots/auto` (whose link has gone) are removed on the way when
-    /// `removeStale` is set.
+    /// `removeStale` is set. A root that cannot be read (a permission error,
+    /// an NFS hiccup) stops the search: guessing could delete what it keeps.
     package func findRoots(removeStale: Bool = false) throws -> [(link: String, path: StorePath)] {
         var roots: [(link: String, path: StorePath)] = []
         var visited: Set<String> = []
-        func scan(_ path: String, depth: Int) {
-            guard depth < 32, visited.insert(path).inserted, let st = try? FileSystem.linkStatus(path) else { return }
+        func resolve(_ target: String, from link: String) -> String {
+            ProcessEnvironment.absolutePath(
+                target.hasPrefix("/") ? target : FileSystem.directoryName(link) + "/" + target)
+        }
+        func removeIfStaleAuto(_ path: String) {
+            if removeStale && path.hasPrefix(layout.autoRoots + "/") { try? FileSystem.removeFile(path) }
+        }
+        func scan(_ path: String, depth: Int) throws {
+            guard depth < 32, visited.insert(path).inserted, let st = try FileSystem.linkStatus(path) else { return }
             switch FileSystem.kind(of: st) {
             case .directory:
-                for entry in (try? FileSystem.entryNames(ofDirectory: path)) ?? [] {
-                    scan(path + "/" + entry, depth: depth + 1)
+                for entry in try FileSystem.entryNames(ofDirectory: path) {
+                    try scan(path + "/" + entry, depth: depth + 1)
                 }
             case .symlink:
-                guard var target = try? FileSystem.readLink(path) else { return }
-                if !target.hasPrefix("/") { target = FileSystem.directoryName(path) + "/" + target }
+                let target = resolve(try FileSystem.readLink(path), from: path)
                 if let storePath = try? storeDirectory.parseContaining(target).0 {
                     roots.append((path, storePath))
                     return
                 }
-                guard let targetStatus = try? FileSystem.linkStatus(target) else {
-                    if removeStale && path.hasPrefix(layout.autoRoots + "/") { try? FileSystem.removeFile(path) }
+                guard let targetStatus = try FileSystem.linkStatus(target) else {
+                    removeIfStaleAuto(path)
                     return
                 }
                 switch FileSystem.kind(of: targetStatus) {
                 case .symlink:
                     // An indirect root: our link names a user's link (./result)
                     // which names the store item.
-                    guard var final = try? FileSystem.readLink(target) else { return }
-                    if !final.hasPrefix("/") { final = FileSystem.directoryName(target) + "/" + final }
+                    let final = resolve(try FileSystem.readLink(target), from: target)
                     if let storePath = try? storeDirectory.parseContaining(final).0 {
                         roots.append((path, storePath))
-                    } else if FileSystem.isDirectory(target) {
-                        scan(target, depth: depth + 1)
+                    } else {
+                        removeIfStaleAuto(path)
                     }
-                case .directory:
-                    scan(target, depth: depth + 1)
+                case .directory where target.hasPrefix(layout.stateDirectory + "/"):
+                    // Directories of roots, as Guix's gcroots/profiles; only
+                    // within the state directory, never a user's whole tree.
+                    try scan(target, depth: depth + 1)
                 default:
-                    if removeStale && path.hasPrefix(layout.autoRoots + "/") { try? FileSystem.removeFile(path) }
+                    removeIfStaleAuto(path)
                 }
             default:
                 return
             }
         }
-        scan(layout.gcRoots, depth: 0)
-        scan(layout.profiles, depth: 0)
+        do {
+            try scan(layout.gcRoots, depth: 0)
+            try scan(layout.profiles, depth: 0)
+        } catch {
+            throw StoreError.unreadableRoot(reason: (error as? any UserFacingError)?.message ?? "\(error)")
+        }
         return roots.sorted { $0.link < $1.link }
     }
 
@@ -95,6 +107,10 @@ extension LocalStore {
         guard let processes = try? FileSystem.entryNames(ofDirectory: "/proc") else { return result }
         for pid in processes where pid.allSatisfy(\.isNumber) {
             let base = "/proc/" + pid
+            // A shell's environment (PATH into a profile) keeps that profile alive.
+            if let environment = try? FileSystem.readFile(base + "/environ") {
+                note(String(decoding: environment.map { $0 == 0 ? 0x0A : $0 }, as: UTF8.self))
+            }
             for link in ["exe", "cwd", "root"] {
                 if let target = try? FileSystem.readLink(base + "/" + link) { note(target) }
             }
@@ -111,10 +127,10 @@ extension LocalStore {
     }
 
     /// Everything that must be kept: the closure of all roots.
-    package func liveSet(graph: ReferenceGraph, includeRuntimeRoots: Bool = true) throws -> Set<StorePath> {
-        var roots = Set(try findRoots(removeStale: true).map(\.path))
+    package func liveSet(graph: ReferenceGraph, removeStaleRoots: Bool = false) throws -> Set<StorePath> {
+        var roots = Set(try findRoots(removeStale: removeStaleRoots).map(\.path))
         roots.formUnion(try findTemporaryRoots())
-        if includeRuntimeRoots { roots.formUnion(findRuntimeRoots()) }
+        roots.formUnion(findRuntimeRoots())
         return graph.closure(of: roots)
     }
 }

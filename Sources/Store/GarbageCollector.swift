@@ -20,7 +20,10 @@ extension LocalStore {
     /// meanwhile, so whatever is unregistered on disk is debris.
     package func withCollectorLock<T>(_ body: () throws -> T) throws -> T {
         let lock = try FileLock(path: layout.gcLock)
-        try lock.lock(.exclusive)
+        if try !lock.tryLock(.exclusive) {
+            Diagnostics.info("waiting for other cairn processes to finish writing to the store...")
+            try lock.lock(.exclusive)
+        }
         defer { lock.unlock() }
         return try body()
     }
@@ -49,7 +52,7 @@ extension LocalStore {
         try withCollectorLock {
             var result = GCResult()
             let graph = try database.referenceGraph()
-            let live = try liveSet(graph: graph)
+            let live = try liveSet(graph: graph, removeStaleRoots: true)
             let referrers = graph.referrers()
             var doomed: Set<StorePath>
             var limit: UInt64? = nil

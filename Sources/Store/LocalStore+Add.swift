@@ -11,7 +11,11 @@ extension LocalStore {
     /// (scripts and evaluations do it all the time) then writes nothing.
     package func add(_ source: String, name: String? = nil, method: ContentAddressMethod = .recursive) throws -> StorePath {
         let name = name ?? FileSystem.baseName(source)
-        try StorePath.validateName(name)
+        do {
+            try StorePath.validateName(name)
+        } catch {
+            throw StoreError.invalidItemName(name: name, reason: error.message)
+        }
         if let st = try FileSystem.linkStatus(source), FileSystem.kind(of: st) != .directory,
             st.st_size <= Self.hashFirstLimit
         {

@@ -96,9 +96,10 @@ extension LocalStore {
                 }
             }
 
+            try rejectCycles(in: staged.mapValues(\.info))
             for path in order { try addTemporaryRoot(path) }
             let locks = try lockItems(order)
-            defer { for lock in locks { lock.unlock() } }
+            defer { locks.unlock() }
             var fresh: [PathInfo] = []
             var placed: [String] = []
             do {
@@ -121,10 +122,41 @@ extension LocalStore {
                 let now = Int64(time(nil))
                 try database.register(fresh.map { var info = $0; info.registrationTime = now; return info })
             } catch {
-                leftovers += placed
+                // Removed while the item locks are still held: released first,
+                // another writer could install its own copy under our feet.
+                for path in placed { _ = try? FileSystem.removeTree(path) }
                 throw error
             }
             return order
+        }
+    }
+
+    /// References may not form cycles (but for an item naming itself): the
+    /// collector deletes referrers before what they refer to, which a cycle
+    /// would make impossible. Nix builds cannot produce them either.
+    private func rejectCycles(in items: [StorePath: PathInfo]) throws {
+        var state: [StorePath: Bool] = [:]  // false: on the current path, true: done
+        for start in items.keys.sorted() where state[start] == nil {
+            // Iterative depth-first search: bundles can hold long chains.
+            var stack: [(StorePath, [StorePath].Iterator)] = []
+            state[start] = false
+            stack.append((start, (items[start]?.references ?? []).makeIterator()))
+            while !stack.isEmpty {
+                let top = stack.count - 1
+                guard let next = stack[top].1.next() else {
+                    state[stack[top].0] = true
+                    stack.removeLast()
+                    continue
+                }
+                guard next != stack[top].0, let info = items[next] else { continue }
+                switch state[next] {
+                case false?: throw StoreError.referenceCycle(path: absolute(next))
+                case true?: continue
+                case nil:
+                    state[next] = false
+                    stack.append((next, info.references.makeIterator()))
+                }
+            }
         }
     }
 
@@ -156,6 +188,8 @@ extension LocalStore {
     /// temporary name and renamed at the end, so bad input leaves nothing.
     package static func restore<S: ByteSource>(from source: S, to destination: String) throws {
         if FileSystem.exists(destination) { throw SystemError("restore to", destination, code: EEXIST) }
+        let parent = FileSystem.directoryName(destination)
+        if !FileSystem.isDirectory(parent) { throw SystemError("restore to", destination, code: ENOENT) }
         let temporary = FileSystem.directoryName(destination) + "/.cairn-restore-" + FileSystem.randomSuffix()
         do {
             var reader = ByteReader(source)

@@ -51,7 +51,15 @@ package final class LocalStore {
             if errno == ENOENT { throw StoreError.missingFile(path: given) }
             throw SystemError("resolve", given)
         }
-        let real = String(decoding: resolved.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var real = String(decoding: resolved.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // The store directory itself may sit behind a symlink (a cluster's
+        // /scratch -> /lustre/scratch): compare against its resolved form too.
+        var storeResolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        if !storeDirectory.isInStore(real), realpath(storeDirectory.path, &storeResolved) != nil {
+            let realStore = String(
+                decoding: storeResolved.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if real.hasPrefix(realStore + "/") { real = storeDirectory.path + real.dropFirst(realStore.count) }
+        }
         guard storeDirectory.isInStore(real) else {
             throw StoreError.notInStore(path: given, storeDirectory: storeDirectory.path)
         }
@@ -82,20 +90,31 @@ package final class LocalStore {
     }
 
     /// References before referrers; ties broken by name so output is stable.
+    /// Iterative: a chain of references can be longer than the stack is deep.
     package func topologicallySorted(_ paths: Set<StorePath>, graph: ReferenceGraph) -> [StorePath] {
         var result: [StorePath] = []
-        var state: [StorePath: Bool] = [:]  // false: in progress, true: done
-        func visit(_ path: StorePath) {
-            guard state[path] == nil else { return }
-            state[path] = false
-            for reference in graph.references[path, default: []].sorted() where reference != path && paths.contains(reference) {
-                visit(reference)
+        var started: Set<StorePath> = []
+        for root in paths.sorted() where !started.contains(root) {
+            started.insert(root)
+            var stack: [(StorePath, [StorePath], Int)] = [(root, children(of: root, in: paths, graph: graph), 0)]
+            while let (path, references, index) = stack.last {
+                if index < references.count {
+                    stack[stack.count - 1].2 += 1
+                    let next = references[index]
+                    if started.insert(next).inserted {
+                        stack.append((next, children(of: next, in: paths, graph: graph), 0))
+                    }
+                } else {
+                    result.append(path)
+                    stack.removeLast()
+                }
             }
-            state[path] = true
-            result.append(path)
         }
-        for path in paths.sorted() { visit(path) }
         return result
+    }
+
+    private func children(of path: StorePath, in paths: Set<StorePath>, graph: ReferenceGraph) -> [StorePath] {
+        graph.references[path, default: []].filter { $0 != path && paths.contains($0) }.sorted()
     }
 
     // MARK: Locks and roots
@@ -112,7 +131,10 @@ package final class LocalStore {
                 removeScratchDebris()
                 sweptScratch = true
             }
-            try lock.lock(.shared)
+            if try !lock.tryLock(.shared) {
+                Diagnostics.info("waiting for the garbage collector to finish...")
+                try lock.lock(.shared)
+            }
         }
         writeLockDepth += 1
         defer {
@@ -128,22 +150,10 @@ package final class LocalStore {
         for entry in entries { _ = try? FileSystem.removeTree(layout.scratch + "/" + entry) }
     }
 
-    /// Takes the per-item locks of `paths` in one global order (by lock
-    /// offset), so processes that lock several items cannot deadlock.
-    package func lockItems(_ paths: some Sequence<StorePath>) throws -> [RangeLock] {
-        var locks = try paths.map { try RangeLock(file: layout.itemLocks, key: $0.hashPart) }
-        locks.sort { $0.offset < $1.offset }
-        var held: [RangeLock] = []
-        do {
-            for lock in locks {
-                try lock.lock()
-                held.append(lock)
-            }
-        } catch {
-            for lock in held { lock.unlock() }
-            throw error
-        }
-        return held
+    /// Takes the per-item locks of `paths` (see `RangeLockSet`: one global
+    /// order, so processes that lock several items cannot deadlock).
+    package func lockItems(_ paths: some Sequence<StorePath>) throws -> RangeLockSet {
+        try RangeLockSet(file: layout.itemLocks, keys: paths.map(\.hashPart))
     }
 
     /// Runs `body` holding the per-path lock of `path`: one process creates an
@@ -160,15 +170,21 @@ package final class LocalStore {
     /// lock it can take as left by a dead process.
     package func addTemporaryRoot(_ path: StorePath) throws {
         guard !temporaryRootSet.contains(path) else { return }
-        if temporaryRoots == nil {
-            let lock = try FileLock(path: layout.tempRoots + "/\(getpid())")
-            try lock.lock(.exclusive)
-            _ = ftruncate(lock.descriptor.fd, 0)
-            temporaryRoots = lock
-        }
-        guard let roots = temporaryRoots else { return }
-        // Appended under the shared GC lock, so a collector reads whole records.
+        // Created, locked and appended to under the shared GC lock: a
+        // collector (which holds it exclusively) never sees a roots file that
+        // is not yet locked, and always reads whole records. The name is
+        // unique per store object, even across hosts sharing the state dir.
         try withWriteLock {
+            if temporaryRoots == nil {
+                var hostname = [CChar](repeating: 0, count: 256)
+                _ = gethostname(&hostname, hostname.count - 1)
+                let host = String(decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let name = "\(host.isEmpty ? "host" : host)-\(getpid())-\(FileSystem.randomSuffix(length: 8))"
+                let lock = try FileLock(path: layout.tempRoots + "/" + name)
+                try lock.lock(.exclusive)
+                temporaryRoots = lock
+            }
+            guard let roots = temporaryRoots else { return }
             _ = lseek(roots.descriptor.fd, 0, SEEK_END)
             try roots.descriptor.write(absolute(path) + "\0")
         }
@@ -216,10 +232,16 @@ package final class LocalStore {
             // Left by a process killed between rename and registration: garbage.
             if FileSystem.exists(destination) { try FileSystem.removeTree(destination) }
             try FileSystem.rename(scratch, destination)
-            try TreeRestorer.finishRoot(destination)
-            var info = info
-            info.registrationTime = Int64(time(nil))
-            try database.register([info])
+            do {
+                try TreeRestorer.finishRoot(destination)
+                var info = info
+                info.registrationTime = Int64(time(nil))
+                try database.register([info])
+            } catch {
+                // Still under the item lock: nobody else can be installing it.
+                _ = try? FileSystem.removeTree(destination)
+                throw error
+            }
             return true
         }
     }

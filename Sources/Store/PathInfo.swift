@@ -18,7 +18,7 @@ package struct PathInfo: Equatable, Sendable {
         self.path = path
         self.narHash = narHash
         self.narSize = narSize
-        self.references = references.sorted()
+        self.references = Array(Set(references)).sorted()
         self.deriver = deriver
         self.registrationTime = registrationTime
         self.contentAddress = contentAddress

@@ -11,13 +11,15 @@ final class PrefetchingReader: @unchecked Sendable {
     // @unchecked: each buffer and result slot is touched by one thread at a
     // time, handed over through `filled` (which orders the accesses).
     private let buffers: [UnsafeMutableRawBufferPointer]
-    private var results: [Result<Int, any Error>]
+    // Two stored properties, not an array: the reader thread writes one
+    // while the consumer reads the other, and an array is one value.
+    private var first: Result<Int, any Error> = .success(0)
+    private var second: Result<Int, any Error> = .success(0)
     private let queue = DispatchQueue(label: "cairn.prefetch")
     private let filled = DispatchSemaphore(value: 0)
 
     init(chunkSize: Int) {
         buffers = (0..<2).map { _ in .allocate(byteCount: chunkSize, alignment: 64) }
-        results = [.success(0), .success(0)]
     }
 
     deinit { for buffer in buffers { buffer.deallocate() } }
@@ -32,7 +34,8 @@ final class PrefetchingReader: @unchecked Sendable {
             requested += UInt64(count)
             queue.async { [self] in
                 let buffer = UnsafeMutableRawBufferPointer(rebasing: buffers[slot][0..<count])
-                results[slot] = Result { try file.readFully(into: buffer) }
+                let result = Result { try file.readFully(into: buffer) }
+                if slot == 0 { first = result } else { second = result }
                 filled.signal()
             }
         }
@@ -53,7 +56,7 @@ final class PrefetchingReader: @unchecked Sendable {
             let expected = Int(min(chunk, size - delivered))
             if failure == nil {
                 do {
-                    guard try results[slot].get() == expected else { throw StoreError.fileChanged(path: path) }
+                    guard try (slot == 0 ? first : second).get() == expected else { throw StoreError.fileChanged(path: path) }
                     try consume(UnsafeRawBufferPointer(rebasing: buffers[slot][0..<expected]))
                 } catch {
                     failure = error

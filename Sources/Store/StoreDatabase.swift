@@ -26,6 +26,12 @@ package final class StoreDatabase: @unchecked Sendable {
             // never corrupts the database, and registration stays fast.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
+        // Processes starting together would otherwise race to create the
+        // schema (one sees a half-made database); the check and migration run
+        // under a lock of their own, held only for that moment.
+        let schemaLock = try FileLock(path: FileSystem.directoryName(path) + "/schema.lock")
+        try schemaLock.lock(.exclusive)
+        defer { schemaLock.unlock() }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = Self.migrator

@@ -17,6 +17,9 @@ package enum StoreError: UserFacingError {
     case invalidSize(String)
     case fileChanged(path: String)
     case notRegularFile(path: String)
+    case referenceCycle(path: String)
+    case unreadableRoot(reason: String)
+    case invalidItemName(name: String, reason: String)
 
     package var message: String {
         switch self {
@@ -50,6 +53,12 @@ package enum StoreError: UserFacingError {
             "'\(path)' changed while it was being read"
         case .notRegularFile(let path):
             "'\(path)' is not a regular file"
+        case .invalidItemName(let name, let reason):
+            "'\(name)' cannot name a store item: \(reason)"
+        case .unreadableRoot(let reason):
+            "cannot read the GC roots, so nothing can safely be collected: \(reason)"
+        case .referenceCycle(let path):
+            "the bundle's references form a cycle through '\(path)'; store items may refer to themselves but not to each other in a cycle"
         }
     }
 
@@ -71,6 +80,10 @@ package enum StoreError: UserFacingError {
             "the bundle or the store is corrupted; check the store with 'cairn gc --verify=contents'"
         case .corruptedPaths:
             "delete the corrupted paths with 'cairn gc -d PATH' (when they are dead) and add or import them again"
+        case .invalidItemName:
+            "store item names use letters, digits and + - . _ ? = and do not start with '.'; choose one with --name NAME"
+        case .unreadableRoot:
+            "fix the permissions or the mount named above (a root on an unavailable file system counts as unknown), then run the command again"
         case .notRegularFile:
             "flat (--flat) content addressing takes a single regular file; leave out --flat to add a directory or symlink"
         case .invalidSize:

@@ -61,9 +61,6 @@ package final class TreeRestorer: NARVisitor {
         guard fd >= 0 else { throw SystemError("create", path) }
         file = OpenFile(adopting: fd, path: path)
         fileExecutable = executable
-        // Reserve the space of large files up front: a full disk fails here,
-        // not half-way, and the file is laid out in one piece.
-        if size >= 1 << 20 && size < UInt64(Int.max) { _ = posix_fallocate(fd, 0, off_t(size)) }
     }
 
     package func contents(_ chunk: UnsafeRawBufferPointer) throws {

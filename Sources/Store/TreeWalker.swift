@@ -11,6 +11,16 @@ package final class TreeWalker {
     package static let versionControlNames: Set<[UInt8]> = Set(
         [".git", ".hg", ".svn", ".bzr", "CVS"].map { Array($0.utf8) })
 
+    /// As Guix's `vcs-file?`: those directories, and a `.git` file (the link
+    /// a work tree or submodule keeps to its repository).
+    private static func isVersionControl(_ name: [UInt8], kind: FileSystem.Kind) -> Bool {
+        switch kind {
+        case .directory: versionControlNames.contains(name)
+        case .regular: name == Array(".git".utf8)
+        default: false
+        }
+    }
+
     private let buffer: UnsafeMutableRawBufferPointer
     private let excludeVersionControl: Bool
     /// For large files only: a thread per walker is not worth it for small ones.
@@ -70,11 +80,11 @@ package final class TreeWalker {
             let directory = try open(name, in: parent, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW, path: path)
             try visitor.directory(name: entryName)
             for entry in try FileSystem.entries(ofDirectory: directory.fd, path: path) {
-                if excludeVersionControl && Self.versionControlNames.contains(entry) { continue }
                 let childPath = path + "/" + String(decoding: entry, as: UTF8.self)
                 var child = stat()
                 let found = withCString(entry) { fstatat(directory.fd, $0, &child, AT_SYMLINK_NOFOLLOW) }
                 guard found == 0 else { throw SystemError("stat", childPath) }
+                if excludeVersionControl && Self.isVersionControl(entry, kind: FileSystem.kind(of: child)) { continue }
                 try walkNode(
                     name: entry, entryName: entry, in: directory.fd, status: child, path: childPath, into: &visitor)
             }

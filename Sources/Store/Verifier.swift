@@ -21,6 +21,12 @@ extension LocalStore {
     /// hash still matches), and lists unregistered items. Contents are hashed
     /// on all cores: each item is an independent stream.
     package func verify(contents: Bool, onProgress: (Int, Int) -> Void = { _, _ in }) throws -> VerifyReport {
+        // Shared GC lock: a collection running meanwhile would make deleted
+        // items look missing; additions may go on.
+        try withWriteLock { try verifyLocked(contents: contents, onProgress: onProgress) }
+    }
+
+    private func verifyLocked(contents: Bool, onProgress: (Int, Int) -> Void) throws -> VerifyReport {
         var report = VerifyReport()
         let paths = try database.allValidPaths()
         let valid = Set(paths)

@@ -197,3 +197,34 @@ struct ManyOperandsTests {
         #expect(json?.count == 300)
     }
 }
+
+struct BundleCycleTests {
+    static func bundle(store: String) -> (Data, [String]) {
+        let a = store + "/" + String(repeating: "a", count: 32) + "-a"
+        let b = store + "/" + String(repeating: "b", count: 32) + "-b"
+        var builder = NARBuilder()
+        for (path, reference, contents) in [(a, b, "A"), (b, a, "B")] {
+            builder.u64(1)
+            builder.data.append(NARBuilder.file(contents))
+            builder.u64(0x4558_494e)
+            builder.str(path)
+            builder.u64(1)
+            builder.str(reference)
+            builder.str("")
+            builder.u64(0)
+        }
+        builder.u64(0)
+        return (builder.data, [a, b])
+    }
+
+    @Test("a bundle whose items refer to each other in a cycle is refused whole")
+    func cycleRefused() throws {
+        let sandbox = try Sandbox("cycle")
+        let (data, paths) = Self.bundle(store: sandbox.store)
+        let result = try sandbox.cairn(["archive", "--import"], stdinData: data)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cycle"), "\(result.stderr)")
+        for path in paths { #expect(!FileManager.default.fileExists(atPath: path)) }
+        #expect(try sandbox.cairn(["gc", "--list-dead"]).lines.isEmpty)
+    }
+}
