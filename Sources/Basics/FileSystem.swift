@@ -132,28 +132,48 @@ package enum FileSystem {
         try OpenFile(path, flags: O_RDONLY).readAll()
     }
 
+    /// The file-system type ("ext4", "nfs4", "lustre"…) of the mount holding
+    /// `path`, from /proc/self/mounts: the longest mount point that contains it.
+    package static func mountType(of path: String) -> String? {
+        var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard realpath(path, &resolved) != nil, let mounts = try? readFile("/proc/self/mounts") else { return nil }
+        let real = String(decoding: resolved.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var best: (length: Int, type: String)?
+        for line in String(decoding: mounts, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { continue }
+            // Spaces in mount points are written as \040.
+            let point = String(fields[1]).replacing("\\040", with: " ")
+            let contains = point == "/" || real == point || real.hasPrefix(point + "/")
+            if contains && point.count >= (best?.length ?? -1) { best = (point.count, String(fields[2])) }
+        }
+        return best?.type
+    }
+
     /// Deletes a tree, first making read-only store directories writable again.
     /// Returns the bytes of disk space the removed files occupied, counting a
     /// file only when this was its last link (others still hold its blocks).
+    /// With `lastLinks` 2, a file with one other link counts as freed too:
+    /// the caller will drop that other link (a `.links` copy) itself.
     @discardableResult
-    package static func removeTree(_ path: String) throws -> UInt64 {
+    package static func removeTree(_ path: String, lastLinks: Int = 1) throws -> UInt64 {
         guard let st = try linkStatus(path) else { return 0 }
         if kind(of: st) != .directory {
             guard unlink(path) == 0 || errno == ENOENT else { throw SystemError("remove", path) }
-            return st.st_nlink <= 1 ? UInt64(st.st_blocks) * 512 : 0
+            return st.st_nlink <= lastLinks ? UInt64(st.st_blocks) * 512 : 0
         }
         let parent = try OpenFile(directoryName(path), flags: O_RDONLY | O_DIRECTORY)
-        return try removeTree(name: Array(baseName(path).utf8), in: parent.fd, path: path)
+        return try removeTree(name: Array(baseName(path).utf8), in: parent.fd, path: path, lastLinks: lastLinks)
     }
 
-    private static func removeTree(name: [UInt8], in parent: Int32, path: String) throws -> UInt64 {
+    private static func removeTree(name: [UInt8], in parent: Int32, path: String, lastLinks: Int) throws -> UInt64 {
         var st = stat()
         let found = withCString(name) { fstatat(parent, $0, &st, AT_SYMLINK_NOFOLLOW) }
         guard found == 0 else {
             if errno == ENOENT { return 0 }
             throw SystemError("stat", path)
         }
-        var freed: UInt64 = st.st_nlink <= 1 || kind(of: st) == .directory ? UInt64(st.st_blocks) * 512 : 0
+        var freed: UInt64 = st.st_nlink <= lastLinks || kind(of: st) == .directory ? UInt64(st.st_blocks) * 512 : 0
         if kind(of: st) == .directory {
             if st.st_mode & 0o700 != 0o700 {
                 _ = withCString(name) { fchmodat(parent, $0, 0o700, 0) }
@@ -162,7 +182,8 @@ package enum FileSystem {
             guard dirFD >= 0 else { throw SystemError("open directory", path) }
             let dir = OpenFile(adopting: dirFD, path: path)
             for child in try entries(ofDirectory: dir.fd, path: path) {
-                freed += try removeTree(name: child, in: dir.fd, path: path + "/" + String(decoding: child, as: UTF8.self))
+                freed += try removeTree(
+                    name: child, in: dir.fd, path: path + "/" + String(decoding: child, as: UTF8.self), lastLinks: lastLinks)
             }
         }
         let flags = kind(of: st) == .directory ? AT_REMOVEDIR : 0

@@ -27,6 +27,8 @@ package struct SystemError: UserFacingError, Equatable {
             "check the permissions of '\(path)' and its parent directories"
         case ENOSPC:
             "free some space, for example with 'cairn gc -F SIZE'"
+        case ENOSYS, EOPNOTSUPP, ENOLCK:
+            "this file system does not support file locks; put the state directory on a local or lock-capable file system (Lustre: mount with -o flock), with --state-dir"
         case EROFS:
             "the file system is read-only; choose another location with --store-dir and --state-dir"
         default:

@@ -77,6 +77,7 @@ extension LocalStore {
                     }
                 }
             }
+            let optimised = FileSystem.isDirectory(layout.links)
             // Referrers first: the reverse of references-first order.
             let order = Array(topologicallySorted(doomed, graph: graph).reversed())
             var index = 0
@@ -93,7 +94,9 @@ extension LocalStore {
                 }
                 try database.invalidate(batch)
                 for path in batch {
-                    result.bytesFreed += try FileSystem.removeTree(absolute(path))
+                    // After `--optimize`, a file's last other link is its
+                    // `.links` copy, which goes at the end of this run.
+                    result.bytesFreed += try FileSystem.removeTree(absolute(path), lastLinks: optimised ? 2 : 1)
                     result.deleted.append(path)
                     onDelete(path)
                 }
@@ -101,7 +104,7 @@ extension LocalStore {
             if case .collect(nil) = action {
                 result.bytesFreed += try removeUnregisteredItems(valid: graph.paths.subtracting(result.deleted))
             }
-            if !result.deleted.isEmpty { result.bytesFreed += try removeUnusedLinks() }
+            if !result.deleted.isEmpty { _ = try removeUnusedLinks() }
             return result
         }
     }

@@ -18,13 +18,18 @@ package final class StoreDatabase: @unchecked Sendable {
         var configuration = Configuration()
         // Other cairn processes may be writing; wait for them rather than fail.
         configuration.busyMode = .timeout(600)
-        configuration.journalMode = .wal
+        // WAL needs memory shared between all users of the database, which
+        // processes on different hosts of a network file system do not have;
+        // there the classic rollback journal is the safe choice.
+        let networked = Self.isOnNetworkFileSystem(FileSystem.directoryName(path))
+        configuration.journalMode = networked ? .default : .wal
         configuration.foreignKeysEnabled = true
         configuration.label = "cairn-store"
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync: a crash may lose the last transactions but
             // never corrupts the database, and registration stays fast.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if networked { try db.execute(sql: "PRAGMA journal_mode = DELETE") }
         }
         // Processes starting together would otherwise race to create the
         // schema (one sees a half-made database); the check and migration run
@@ -49,6 +54,12 @@ package final class StoreDatabase: @unchecked Sendable {
         } catch {
             throw StoreError.database(path: path, detail: "\(error)")
         }
+    }
+
+    private static func isOnNetworkFileSystem(_ directory: String) -> Bool {
+        guard let type = FileSystem.mountType(of: directory) else { return false }
+        return ["nfs", "nfs4", "lustre", "gpfs", "beegfs", "cifs", "smb3", "ceph", "fuse.sshfs", "glusterfs"]
+            .contains(type)
     }
 
     /// Schema versions. Never edit a registered migration: add a new one.

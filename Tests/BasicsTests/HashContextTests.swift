@@ -57,3 +57,23 @@ struct HashContextTests {
         #expect(SystemDigest(.md5) == nil)
     }
 }
+
+struct FileSystemTests {
+    @Test("the mount type of a path comes from the longest containing mount point")
+    func mountType() {
+        #expect(FileSystem.mountType(of: "/proc/self") == "proc")
+        #expect(FileSystem.mountType(of: "/") != nil)
+        #expect(FileSystem.mountType(of: "/nonexistent/path") == nil)
+    }
+
+    @Test("sizes parse like Guix's, with binary and decimal units")
+    func sizes() {
+        #expect(ByteCount.parse("10G") == 10 << 30)
+        #expect(ByteCount.parse("500MiB") == 500 << 20)
+        #expect(ByteCount.parse("2KB") == 2000)
+        #expect(ByteCount.parse("1.5K") == 1536)
+        #expect(ByteCount.parse("1P") == 1 << 50)
+        #expect(ByteCount.parse("ten") == nil)
+        #expect(ByteCount.parse("5X") == nil)
+    }
+}
