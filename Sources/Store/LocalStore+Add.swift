@@ -51,7 +51,7 @@ extension LocalStore {
     private func ingest(_ source: String, method: ContentAddressMethod, into restorer: TreeRestorer?)
         throws -> (narHash: Hash, narSize: UInt64, contentHash: Hash)
     {
-        let narHash = HashingSink()
+        let narHash = NARHashSink()
         let flat = FlatHashVisitor(path: source, enabled: method == .flat)
         // A flat item is a plain file whatever the source's mode, as in Nix.
         var visitor = ExecutableBitClearing(
@@ -59,7 +59,7 @@ extension LocalStore {
             enabled: method == .flat)
         try TreeWalker().walk(source, into: &visitor)
         try visitor.inner.first.first.finish()
-        let nar = try narHash.finalize()
+        let nar = narHash.finalize()
         return (nar, narHash.size, method == .flat ? try flat.finalize() : nar)
     }
 
@@ -73,7 +73,7 @@ extension LocalStore {
         return try withWriteLock {
             let scratch = try scratchPath()
             do {
-                let narHash = HashingSink()
+                let narHash = NARHashSink()
                 var visitor = TeeVisitor(
                     try NAREncodingVisitor(sink: narHash.sink), TreeRestorer(destination: scratch, canonical: true))
                 try visitor.regular(name: nil, executable: false, size: UInt64(contents.count))
@@ -83,7 +83,7 @@ extension LocalStore {
                 try install(
                     scratch: scratch,
                     as: PathInfo(
-                        path: path, narHash: try narHash.finalize(), narSize: narHash.size,
+                        path: path, narHash: narHash.finalize(), narSize: narHash.size,
                         references: references, contentAddress: .text(hash)))
                 return path
             } catch {
@@ -96,24 +96,21 @@ extension LocalStore {
     /// Writes the NAR of any file or tree to `sink` and returns its hash and size.
     @discardableResult
     package static func dump(_ path: String, to sink: @escaping ByteSink) throws -> (hash: Hash, size: UInt64) {
-        let narHash = HashingSink()
-        var visitor = try NAREncodingVisitor(sink: { bytes in
-            narHash.consume(bytes)
-            try sink(bytes)
-        })
+        let narHash = NARHashSink(forwardingTo: sink)
+        var visitor = try NAREncodingVisitor(sink: narHash.sink)
         try TreeWalker().walk(path, into: &visitor)
         try visitor.finish()
-        return (try narHash.finalize(), narHash.size)
+        return (narHash.finalize(), narHash.size)
     }
 
     /// The NAR hash and size of any file or tree.
     package static func narHash(of path: String, excludeVersionControl: Bool = false, algorithm: HashAlgorithm = .sha256)
         throws -> (hash: Hash, size: UInt64)
     {
-        let narHash = HashingSink(algorithm)
+        let narHash = NARHashSink(algorithm)
         var visitor = try NAREncodingVisitor(sink: narHash.sink)
         try TreeWalker(excludeVersionControl: excludeVersionControl).walk(path, into: &visitor)
         try visitor.finish()
-        return (try narHash.finalize(), narHash.size)
+        return (narHash.finalize(), narHash.size)
     }
 }

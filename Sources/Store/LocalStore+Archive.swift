@@ -62,7 +62,7 @@ extension LocalStore {
             while try ExportBundle.readItemStart(&reader) {
                 let scratch = try scratchPath()
                 leftovers.append(scratch)
-                let narHash = HashingSink()
+                let narHash = NARHashSink()
                 let single = SingleFileHasher()
                 var visitor = TeeVisitor(
                     TeeVisitor(try NAREncodingVisitor(sink: narHash.sink), TreeRestorer(destination: scratch, canonical: true)),
@@ -71,7 +71,7 @@ extension LocalStore {
                 try visitor.first.first.finish()
                 let trailer = try ExportBundle.readTrailer(&reader, storeDirectory: storeDirectory)
                 var info = PathInfo(
-                    path: trailer.path, narHash: try narHash.finalize(), narSize: narHash.size,
+                    path: trailer.path, narHash: narHash.finalize(), narSize: narHash.size,
                     references: trailer.references, deriver: trailer.deriver)
                 info.contentAddress = try contentAddress(of: info, singleFile: single)
                 if let earlier = staged[info.path] {

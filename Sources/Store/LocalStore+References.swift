@@ -11,14 +11,11 @@ extension LocalStore {
     ) throws -> (references: [StorePath], narHash: Hash, narSize: UInt64) {
         let byHashPart = Dictionary(candidates.map { ($0.hashPart, $0) }, uniquingKeysWith: { first, _ in first })
         var scanner = ReferenceScanner(hashParts: byHashPart.keys)
-        let narHash = HashingSink()
-        var visitor = try NAREncodingVisitor(sink: { bytes in
-            narHash.consume(bytes)
-            scanner.scan(bytes)
-        })
+        let narHash = NARHashSink(forwardingTo: { scanner.scan($0) })
+        var visitor = try NAREncodingVisitor(sink: narHash.sink)
         try TreeWalker().walk(path, into: &visitor)
         try visitor.finish()
         let found = scanner.found.compactMap { byHashPart[$0] }.sorted()
-        return (found, try narHash.finalize(), narHash.size)
+        return (found, narHash.finalize(), narHash.size)
     }
 }

@@ -36,11 +36,11 @@ extension LocalStore {
                 try optimiseTree(path + "/" + entry, walker: walker, result: &result)
             }
         case .regular where st.st_size > 0:
-            let sink = HashingSink()
+            let sink = NARHashSink()
             var visitor = try NAREncodingVisitor(sink: sink.sink)
             try walker.walk(path, into: &visitor)
             try visitor.finish()
-            let link = layout.links + "/" + (try sink.finalize()).encoded(.nixBase32, withAlgorithm: false)
+            let link = layout.links + "/" + (sink.finalize()).encoded(.nixBase32, withAlgorithm: false)
             guard let existing = try FileSystem.linkStatus(link) else {
                 // First copy of these bytes: it becomes the shared one.
                 if Glibc.link(path, link) != 0 && errno != EEXIST && errno != EMLINK {

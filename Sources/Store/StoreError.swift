@@ -14,7 +14,6 @@ package enum StoreError: UserFacingError {
     case bundleReferencesMissing(path: String, missing: [String])
     case conflictingContent(path: String)
     case corruptedPaths([String])
-    case invalidSize(String)
     case fileChanged(path: String)
     case notRegularFile(path: String)
     case referenceCycle(path: String)
@@ -47,8 +46,6 @@ package enum StoreError: UserFacingError {
             "the bundle's content for '\(path)' differs from the valid path already in the store"
         case .corruptedPaths(let paths):
             "\(paths.count) store path\(paths.count == 1 ? " is" : "s are") corrupted: \(paths.joined(separator: ", "))"
-        case .invalidSize(let text):
-            "invalid size '\(text)'"
         case .fileChanged(let path):
             "'\(path)' changed while it was being read"
         case .notRegularFile(let path):
@@ -86,8 +83,6 @@ package enum StoreError: UserFacingError {
             "fix the permissions or the mount named above (a root on an unavailable file system counts as unknown), then run the command again"
         case .notRegularFile:
             "flat (--flat) content addressing takes a single regular file; leave out --flat to add a directory or symlink"
-        case .invalidSize:
-            "write a number with an optional unit: 500M, 10G, 1T"
         default:
             nil
         }

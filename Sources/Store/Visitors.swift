@@ -58,27 +58,6 @@ package struct NAREncodingVisitor: NARVisitor {
     }
 }
 
-/// Counts and hashes a byte stream (the NAR hash and size of what passes).
-package final class HashingSink {
-    package private(set) var context: HashContext
-    package private(set) var size: UInt64 = 0
-
-    package init(_ algorithm: HashAlgorithm = .sha256) {
-        context = HashContext(algorithm)
-    }
-
-    package func consume(_ bytes: UnsafeRawBufferPointer) {
-        context.update(bytes)
-        size += UInt64(bytes.count)
-    }
-
-    package func finalize() throws -> Hash {
-        try Hash(algorithm: context.algorithm, bytes: context.finalize())
-    }
-
-    package var sink: ByteSink { { [unowned self] in self.consume($0) } }
-}
-
 /// Sends every NAR event to two visitors.
 package struct TeeVisitor<A: NARVisitor, B: NARVisitor>: NARVisitor {
     package var first: A
