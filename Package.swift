@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         .target(
@@ -20,6 +21,12 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "StoreFormats", dependencies: ["Basics"]),
+        // The language knows nothing of stores (ARCHITECTURE.md §5): host hooks are injected.
+        .target(
+            name: "Scheme",
+            dependencies: [.product(name: "BigInt", package: "BigInt")],
+            resources: [.embedInCode("Prelude")]
+        ),
         .target(
             name: "Store",
             dependencies: ["Basics", "StoreFormats", .product(name: "GRDB", package: "GRDB.swift")]
@@ -33,6 +40,7 @@ let package = Package(
         ),
         .executableTarget(name: "cairn", dependencies: ["Commands"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+        .testTarget(name: "SchemeTests", dependencies: ["Scheme"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreFormatsTests", dependencies: ["StoreFormats", "Basics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreFormats", "Basics"]),
         .testTarget(name: "CommandsTests", dependencies: ["Basics", "StoreFormats"]),

@@ -1,0 +1,36 @@
+import Synchronization
+
+/// An interned name. Interned symbols with the same name are the same object,
+/// so `eq?` and lookups compare pointers. `gensym` makes uninterned ones.
+package final class Symbol: Hashable, CustomStringConvertible {
+    package let name: String
+    package let isInterned: Bool
+
+    private init(name: String, interned: Bool) {
+        self.name = name
+        self.isInterned = interned
+    }
+
+    private static let table = Mutex<[String: Symbol]>([:])
+
+    package static func intern(_ name: String) -> Symbol {
+        table.withLock { table in
+            if let existing = table[name] { return existing }
+            let symbol = Symbol(name: name, interned: true)
+            table[name] = symbol
+            return symbol
+        }
+    }
+
+    /// A fresh symbol that is `eq?` to no other, even one with the same name.
+    package static func uninterned(_ name: String) -> Symbol {
+        Symbol(name: name, interned: false)
+    }
+
+    package static func == (lhs: Symbol, rhs: Symbol) -> Bool { lhs === rhs }
+    package func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+    package var description: String { name }
+}
+
+// Symbols are immutable and interned under a lock.
+extension Symbol: @unchecked Sendable {}
