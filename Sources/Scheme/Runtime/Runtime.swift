@@ -8,14 +8,52 @@ package final class Runtime {
     /// What `(command-line)` returns: the script name then its arguments.
     package var commandLine: [String] = []
 
-    package init() {}
+    /// Tail-call registers: set by code in tail position, consumed by `run`.
+    package var pendingClosure: Closure?
+    package var pendingFrame: Frame?
+    package let tailMarker = TailCallMarker()
+    package var tailMarkerValue: Value { .object(tailMarker) }
+
+    /// Installed exception handlers, innermost last (`with-exception-handler`).
+    package var handlers: [Value] = []
+    /// Every module; the root holds the primitives once an `Interpreter` installed them.
+    package private(set) var modules: ModuleRegistry!
+    /// The module the running top-level form was compiled in.
+    package var currentModule: Module?
+
+    package init() {
+        modules = ModuleRegistry(runtime: self)
+    }
 
     /// Applies `procedure` to `arguments`; errors if it is not applicable.
     package func apply(_ procedure: Value, _ arguments: [Value]) throws -> Value {
         guard case .procedure(let proc) = procedure else {
             throw SchemeError(.wrongType, message: "wrong type to apply: \(procedure.written(limit: 60))", irritants: [procedure])
         }
-        return try proc.invoke(arguments, in: self)
+        return try call(proc, arguments)
     }
 }
 
+
+extension Runtime {
+    /// Evaluates one top-level form: `begin` splices, so definitions and
+    /// macros inside take effect before the next form is compiled.
+    package func evaluateToplevel(_ form: Value, compiler: Compiler) throws -> Value {
+        let scope = Scope(parent: nil, isFrame: true, module: compiler.module)
+        scope.isToplevel = true
+        let expanded = try compiler.expandHead(form, scope)
+        if case .pair(let pair) = expanded, let binding = compiler.syntaxBinding(pair.car, in: scope),
+           case .special(let special) = binding, special.name == "begin" {
+            var result = Value.unspecified
+            var rest = pair.cdr
+            while case .pair(let p) = rest {
+                result = try evaluateToplevel(p.car, compiler: compiler)
+                rest = p.cdr
+            }
+            return result
+        }
+        currentModule = compiler.module
+        let code = try compiler.compile(expanded, scope, tail: false)
+        return try code(Frame(parent: nil, count: scope.frameSize))
+    }
+}

@@ -21,6 +21,8 @@ package struct SchemeError: Error, @unchecked Sendable {
         case module = "module-error"
         /// `(exit)`: not an error, unwinds to the top level.
         case exit = "exit"
+        /// Guile's `(throw key arg …)`: `payload` is `(key arg …)`.
+        case thrown = "throw"
     }
 
     package struct Frame: @unchecked Sendable {
@@ -44,8 +46,13 @@ package struct SchemeError: Error, @unchecked Sendable {
     package var location: SourceLocation?
     package var expression: Value?
     package var hint: String?
-    /// Innermost first.
+    /// Innermost first, at most a couple of dozen entries.
     package var backtrace: [Frame] = []
+    /// Backtrace entries left out to keep deep recursions cheap.
+    package var omittedFrames = 0
+    /// Handlers at this depth of the handler stack and deeper have seen the
+    /// error already (it was raised inside one of them).
+    package var handlerBarrier = Int.max
 
     package init(
         _ kind: Kind, who: String? = nil, message: String, irritants: [Value] = [],

@@ -1,0 +1,172 @@
+/// Procedure calls. Calls with up to three operands are specialised so that
+/// neither the operands nor a closure's parameters go through an array.
+extension Compiler {
+    func compileApplication(_ pair: Pair, _ scope: Scope, tail: Bool) throws -> Code {
+        let form = Value.pair(pair)
+        let operatorCode = try compile(pair.car, scope, tail: false)
+        guard let operandForms = pair.cdr.listElements else {
+            throw SchemeError.syntax("bad procedure call: not a proper list", form: form)
+        }
+        let operands = try operandForms.map { try compile($0, scope, tail: false) }
+        let site = CallSite(form: form, location: pair.location)
+        let rt = runtime
+        switch operands.count {
+        case 0:
+            return { frame in
+                var f = Value.unspecified
+                do {
+                    f = try operatorCode(frame)
+                    return try rt.call0(f, tail: tail)
+                } catch let e as SchemeError { throw site.annotate(e, f) }
+            }
+        case 1:
+            let a = operands[0]
+            return { frame in
+                var f = Value.unspecified
+                do {
+                    f = try operatorCode(frame)
+                    return try rt.call1(f, try a(frame), tail: tail)
+                } catch let e as SchemeError { throw site.annotate(e, f) }
+            }
+        case 2:
+            let a = operands[0], b = operands[1]
+            return { frame in
+                var f = Value.unspecified
+                do {
+                    f = try operatorCode(frame)
+                    let x = try a(frame)
+                    return try rt.call2(f, x, try b(frame), tail: tail)
+                } catch let e as SchemeError { throw site.annotate(e, f) }
+            }
+        case 3:
+            let a = operands[0], b = operands[1], c = operands[2]
+            return { frame in
+                var f = Value.unspecified
+                do {
+                    f = try operatorCode(frame)
+                    let x = try a(frame)
+                    let y = try b(frame)
+                    return try rt.call3(f, x, y, try c(frame), tail: tail)
+                } catch let e as SchemeError { throw site.annotate(e, f) }
+            }
+        default:
+            return { frame in
+                var f = Value.unspecified
+                do {
+                    f = try operatorCode(frame)
+                    var arguments: [Value] = []
+                    arguments.reserveCapacity(operands.count)
+                    for operand in operands { arguments.append(try operand(frame)) }
+                    return try rt.callN(f, arguments, tail: tail)
+                } catch let e as SchemeError { throw site.annotate(e, f) }
+            }
+        }
+    }
+}
+
+/// Where a call is written, to annotate errors passing through it.
+package struct CallSite {
+    let form: Value
+    let location: SourceLocation?
+
+    /// Gives the innermost located call to an error its position and expression,
+    /// and records a backtrace entry (bounded, so deep recursion stays cheap).
+    func annotate(_ error: SchemeError, _ callee: Value) -> SchemeError {
+        var e = error
+        if e.kind == .exit { return e }
+        if e.location == nil, let location {
+            e.location = location
+            e.expression = form
+        }
+        if e.backtrace.count < 24 {
+            e.backtrace.append(SchemeError.Frame(procedure: callee.asProcedure?.name, location: location, expression: form))
+        } else {
+            e.omittedFrames += 1
+        }
+        return e
+    }
+}
+
+extension Runtime {
+    @inline(__always) func notApplicable(_ value: Value) -> SchemeError {
+        SchemeError(.wrongType, message: "wrong type to apply: \(value.written(limit: 60))", irritants: [value],
+                    hint: value.isProcedureLike ? nil : "the first element of a call must be a procedure")
+    }
+
+    /// Enters a closure: in tail position, hands the frame to the trampoline.
+    @inline(__always) func enter(_ closure: Closure, _ frame: Frame, tail: Bool) throws -> Value {
+        if tail {
+            pendingClosure = closure
+            pendingFrame = frame
+            return .object(tailMarker)
+        }
+        return try run(closure, frame)
+    }
+
+    @inline(__always) func call0(_ f: Value, tail: Bool) throws -> Value {
+        guard case .procedure(let p) = f else { throw notApplicable(f) }
+        if let c = p as? Closure {
+            let t = c.template
+            guard t.isSimple else { return try enter(c, c.makeFrame([]), tail: tail) }
+            guard t.required == 0 else { throw c.arityError(given: 0) }
+            return try enter(c, Frame(parent: c.captured, count: t.frameSize), tail: tail)
+        }
+        if let prim = p as? Primitive, case .arity0(let body) = prim.body { return try body() }
+        return try call(p, [])
+    }
+
+    @inline(__always) func call1(_ f: Value, _ x: Value, tail: Bool) throws -> Value {
+        guard case .procedure(let p) = f else { throw notApplicable(f) }
+        if let c = p as? Closure {
+            let t = c.template
+            guard t.isSimple else { return try enter(c, c.makeFrame([x]), tail: tail) }
+            guard t.required == 1 else { throw c.arityError(given: 1) }
+            let frame = Frame(parent: c.captured, count: t.frameSize)
+            frame[0] = x
+            return try enter(c, frame, tail: tail)
+        }
+        if let prim = p as? Primitive, case .arity1(let body) = prim.body { return try body(x) }
+        return try call(p, [x])
+    }
+
+    @inline(__always) func call2(_ f: Value, _ x: Value, _ y: Value, tail: Bool) throws -> Value {
+        guard case .procedure(let p) = f else { throw notApplicable(f) }
+        if let c = p as? Closure {
+            let t = c.template
+            guard t.isSimple else { return try enter(c, c.makeFrame([x, y]), tail: tail) }
+            guard t.required == 2 else { throw c.arityError(given: 2) }
+            let frame = Frame(parent: c.captured, count: t.frameSize)
+            frame[0] = x
+            frame[1] = y
+            return try enter(c, frame, tail: tail)
+        }
+        if let prim = p as? Primitive, case .arity2(let body) = prim.body { return try body(x, y) }
+        return try call(p, [x, y])
+    }
+
+    @inline(__always) func call3(_ f: Value, _ x: Value, _ y: Value, _ z: Value, tail: Bool) throws -> Value {
+        guard case .procedure(let p) = f else { throw notApplicable(f) }
+        if let c = p as? Closure {
+            let t = c.template
+            guard t.isSimple else { return try enter(c, c.makeFrame([x, y, z]), tail: tail) }
+            guard t.required == 3 else { throw c.arityError(given: 3) }
+            let frame = Frame(parent: c.captured, count: t.frameSize)
+            frame[0] = x
+            frame[1] = y
+            frame[2] = z
+            return try enter(c, frame, tail: tail)
+        }
+        if let prim = p as? Primitive, case .arity3(let body) = prim.body { return try body(x, y, z) }
+        return try call(p, [x, y, z])
+    }
+
+    @inline(__always) func callN(_ f: Value, _ arguments: [Value], tail: Bool) throws -> Value {
+        guard case .procedure(let p) = f else { throw notApplicable(f) }
+        if let c = p as? Closure { return try enter(c, c.makeFrame(arguments), tail: tail) }
+        return try call(p, arguments)
+    }
+}
+
+extension Value {
+    var isProcedureLike: Bool { if case .procedure = self { return true }; return false }
+}

@@ -1,0 +1,54 @@
+/// The entry point for hosts: a runtime with the full language installed.
+package final class Interpreter {
+    package let runtime: Runtime
+
+    package init(loadPath: [String] = []) {
+        runtime = Runtime()
+        runtime.modules.loadPath = loadPath
+        Interpreter.installRoot(runtime)
+    }
+
+    /// Installs the core forms and every library into the root module and
+    /// exports them all, so `(guile)` and its aliases can be imported.
+    static func installRoot(_ runtime: Runtime) {
+        let root = runtime.modules.root
+        CoreForms.install(into: root)
+        ModuleForms.install(into: root)
+        DerivedForms.install(into: root, runtime: runtime)
+        ControlForms.install(into: root, runtime: runtime)
+        RecordForms.install(into: root, runtime: runtime)
+        MatchForms.install(into: root, runtime: runtime)
+        var library = LibraryBuilder(runtime: runtime)
+        Libraries.installAll(into: &library)
+        for (name, value) in library.bindings { root.define(name, value) }
+        root.exportAll()
+    }
+
+    /// Reads and evaluates every form of `text` in the user module; returns the last value.
+    @discardableResult
+    package func evaluate(_ text: String, name: String = "<string>") throws -> Value {
+        let file = SourceFile(name: name, text: text)
+        var reader = Reader(text: text, file: file)
+        let compiler = Compiler(runtime: runtime, module: runtime.modules.user)
+        var result = Value.unspecified
+        while let form = try reader.read() {
+            result = try runtime.evaluateToplevel(form, compiler: compiler)
+        }
+        return result
+    }
+
+    /// Evaluates `text` on a thread with a large stack, so deep recursion
+    /// reports "stack overflow" only when it is really deep.
+    package func evaluateOnLargeStack(_ text: String, name: String = "<string>") -> Result<Value, any Error> {
+        StackGuard.withLargeStack {
+            do { return .success(try self.evaluate(text, name: name)) } catch { return .failure(error) }
+        }
+    }
+}
+
+extension Libraries {
+    /// Every library file's installer, in dependency order.
+    package static func installAll(into library: inout LibraryBuilder) {
+        installControl(into: &library)
+    }
+}
