@@ -50,5 +50,6 @@ extension Libraries {
     /// Every library file's installer, in dependency order.
     package static func installAll(into library: inout LibraryBuilder) {
         installControl(into: &library)
+        installEval(into: &library)
     }
 }
