@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Basics", "StoreFormats", "Store",
+                "Basics", "StoreFormats", "Store", "Scheme",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -17,7 +17,7 @@ struct Cairn: ParsableCommand {
               cairn gc -F 10G                      free space until 10 GiB are available
             """,
         version: CairnVersion.current,
-        subcommands: [HashCommand.self, StoreCommand.self, ArchiveCommand.self, GCCommand.self]
+        subcommands: [HashCommand.self, StoreCommand.self, ArchiveCommand.self, GCCommand.self, ReplCommand.self]
     )
 }
 

@@ -1,10 +1,11 @@
 /// How a Scheme error is shown to a user: position, message, the offending
 /// source line with a caret, a hint, and a short backtrace.
 package enum ErrorReport {
-    package static func render(_ error: SchemeError, backtrace: Bool = true) -> String {
-        var text = ""
+    /// The report, its first line prefixed by `prefix` (e.g. "cairn: error: ").
+    package static func render(_ error: SchemeError, prefix: String = "error: ", backtrace: Bool = true) -> String {
+        var text = prefix
         if let location = error.location {
-            text += "\(location): error: \(error.fullMessage)\n"
+            text += "\(location): \(error.fullMessage)\n"
             if let line = location.file.line(Int(location.line)) {
                 let number = String(location.line)
                 let gutter = String(repeating: " ", count: number.count)
@@ -16,7 +17,7 @@ package enum ErrorReport {
                 text += "  in expression: \(Compiler.stripSyntax(expression).written(limit: 100))\n"
             }
         } else {
-            text += "error: \(error.fullMessage)\n"
+            text += "\(error.fullMessage)\n"
         }
         if let hint = error.hint { text += "hint: \(hint)\n" }
         if backtrace, error.backtrace.count > 1 || (error.backtrace.count == 1 && error.location == nil) {

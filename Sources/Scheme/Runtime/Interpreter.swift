@@ -37,6 +37,20 @@ package final class Interpreter {
         return result
     }
 
+    /// Evaluates `text` with the current output port captured: what the program
+    /// wrote, and the error that stopped it (nil when it ran to the end).
+    package func runCapturingOutput(_ text: String, name: String = "<string>") -> (output: String, error: SchemeError?) {
+        let port = StringOutputPort()
+        let saved = runtime.currentOutputPort
+        runtime.currentOutputPort = .object(port)
+        defer { runtime.currentOutputPort = saved }
+        switch evaluateOnLargeStack(text, name: name) {
+        case .success: return (port.contents, nil)
+        case .failure(let error as SchemeError): return (port.contents, error)
+        case .failure(let error): return (port.contents, SchemeError(.misc, message: "\(error)"))
+        }
+    }
+
     /// Evaluates `text` on a thread with a large stack, so deep recursion
     /// reports "stack overflow" only when it is really deep.
     package func evaluateOnLargeStack(_ text: String, name: String = "<string>") -> Result<Value, any Error> {
@@ -50,6 +64,10 @@ extension Libraries {
     /// Every library file's installer, in dependency order.
     package static func installAll(into library: inout LibraryBuilder) {
         installControl(into: &library)
+        installChars(into: &library)
+        installStrings(into: &library)
+        installSymbols(into: &library)
+        installPorts(into: &library)
         installEval(into: &library)
     }
 }

@@ -26,7 +26,7 @@ package enum UnboundHints {
             let other = Array(candidate.unicodeScalars)
             if abs(other.count - target.count) > threshold { continue }
             let distance = editDistance(target, other)
-            if distance <= threshold { scored.append((distance, candidate)) }
+            if distance <= threshold, distance < target.count { scored.append((distance, candidate)) }
         }
         scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         return scored.prefix(limit).map(\.1)

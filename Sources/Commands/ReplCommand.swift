@@ -1,0 +1,100 @@
+import ArgumentParser
+import Basics
+import Glibc
+import Scheme
+
+struct ReplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Evaluate Scheme: an interactive REPL, a script, or expressions.",
+        discussion: """
+            Cairn's Scheme is compatible with Guile for the code manifests, channels and
+            package definitions use. Errors show file:line:column, the source line, a
+            hint and a backtrace.
+
+            Examples:
+              cairn repl                                   interactive; ,q or Ctrl-D to leave
+              cairn repl -c '(display (+ 1 2)) (newline)'  evaluate expressions, like guile -c
+              cairn repl script.scm a b                    run a script; (command-line) => ("script.scm" "a" "b")
+              cairn repl -L ./modules -c '(use-modules (my tools))'
+            """)
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Evaluate EXPRS and exit; only what they print is shown.", valueName: "EXPRS"))
+    var expressions: String?
+
+    @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp("Add DIR to the front of the module load path (also CAIRN_LOAD_PATH).", valueName: "DIR"))
+    var loadPath: [String] = []
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("A script to run, then the arguments it receives.", valueName: "FILE ARGS"))
+    var script: [String] = []
+
+    func run() throws {
+        let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath)
+        let runtime = interpreter.runtime
+        let status: Int32 = StackGuard.withLargeStack {
+            if let expressions {
+                runtime.commandLine = ["cairn"] + script
+                return ReplCommand.runProgram(interpreter) { try interpreter.evaluate(expressions, name: "<command-line>") }
+            }
+            if let file = script.first {
+                runtime.commandLine = script
+                return ReplCommand.runProgram(interpreter) {
+                    let forms = try runtime.modules.readSource(file)
+                    let compiler = Compiler(runtime: runtime, module: runtime.modules.user)
+                    for form in forms { _ = try runtime.evaluateToplevel(form, compiler: compiler) }
+                }
+            }
+            runtime.commandLine = ["cairn"]
+            return ReplCommand.interactive(interpreter)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Runs a script or `-c` program: its errors end it with status 1, `(exit N)` with N.
+    static func runProgram(_ interpreter: Interpreter, _ body: () throws -> Void) -> Int32 {
+        defer { Libraries.flushPorts(of: interpreter.runtime) }
+        do {
+            try body()
+            return 0
+        } catch let error as SchemeError {
+            if error.kind == .exit, case .fixnum(let code) = error.payload ?? .fixnum(0) { return Int32(truncatingIfNeeded: code) }
+            Libraries.flushPorts(of: interpreter.runtime)
+            Diagnostics.writeStandardError(ErrorReport.render(error, prefix: "cairn: error: "))
+            return 1
+        } catch is ContinuationInvoked {
+            Diagnostics.writeStandardError("cairn: error: a continuation was invoked after its call/cc returned\n")
+            return 1
+        } catch {
+            Diagnostics.writeStandardError("cairn: error: \(error)\n")
+            return 1
+        }
+    }
+
+    static func interactive(_ interpreter: Interpreter) -> Int32 {
+        let session = ReplSession(interpreter: interpreter)
+        let terminal = isatty(0) != 0
+        if terminal {
+            Diagnostics.writeStandardError("Cairn \(CairnVersion.current) Scheme REPL. Type ,help for help, ,q to quit.\n")
+        }
+        while true {
+            if terminal || !session.isContinuing {
+                let prompt = session.isContinuing ? "" : session.prompt
+                if !prompt.isEmpty, terminal {
+                    try? Libraries.writeToCurrentOutput(prompt, runtime: interpreter.runtime)
+                    Libraries.flushPorts(of: interpreter.runtime)
+                }
+            }
+            guard let line = readLine(strippingNewline: true) else {
+                if terminal { try? Libraries.writeToCurrentOutput("\n", runtime: interpreter.runtime) }
+                Libraries.flushPorts(of: interpreter.runtime)
+                return 0
+            }
+            switch session.feed(line, reportError: { Diagnostics.writeStandardError($0) }) {
+            case .proceed: continue
+            case .quit(let code):
+                Libraries.flushPorts(of: interpreter.runtime)
+                return code
+            }
+        }
+    }
+}

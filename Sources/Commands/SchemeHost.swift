@@ -1,0 +1,64 @@
+import Basics
+import Scheme
+
+/// How commands run Scheme: the load path from `-L` and `CAIRN_LOAD_PATH`,
+/// and module files read through an on-disk cache of parsed forms keyed by
+/// the SHA-256 of their content (never by mtime), so an unchanged file is
+/// decoded instead of parsed.
+enum SchemeHost {
+    static func makeInterpreter(loadPath: [String]) -> Interpreter {
+        var path = loadPath
+        if let extra = ProcessEnvironment.value("CAIRN_LOAD_PATH") {
+            path += extra.split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        }
+        let interpreter = Interpreter(loadPath: path)
+        if let cache = FormCache.standard() {
+            interpreter.runtime.modules.readSource = { try cache.forms(ofFile: $0) }
+        }
+        return interpreter
+    }
+}
+
+/// Parsed forms of source files, stored under the user's cache directory.
+struct FormCache {
+    let directory: String
+
+    /// `$CAIRN_SCHEME_CACHE`, else `$XDG_CACHE_HOME/cairn/scheme`, else `~/.cache/cairn/scheme`.
+    static func standard() -> FormCache? {
+        if let explicit = ProcessEnvironment.value("CAIRN_SCHEME_CACHE"), !explicit.isEmpty {
+            return explicit == "off" ? nil : FormCache(directory: explicit)
+        }
+        if let xdg = ProcessEnvironment.value("XDG_CACHE_HOME"), xdg.hasPrefix("/") {
+            return FormCache(directory: xdg + "/cairn/scheme")
+        }
+        guard let home = ProcessEnvironment.value("HOME"), home.hasPrefix("/") else { return nil }
+        return FormCache(directory: home + "/.cache/cairn/scheme")
+    }
+
+    func forms(ofFile path: String) throws -> [Value] {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.readFile(path)
+        } catch {
+            throw SchemeError(.system, message: "cannot read \(path): \(error)")
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let file = SourceFile(name: path, text: text)
+        let key = HashContext.digest(.sha256, of: bytes).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let entry = directory + "/" + key + ".forms"
+        if let cached = try? FileSystem.readFile(entry), let forms = FormCodec.decode(cached, file: file) {
+            return forms
+        }
+        let forms = try Reader.readAll(text: text, file: file)
+        // A cache that cannot be written (read-only home, full disk) only costs speed.
+        try? FileSystem.createDirectories(directory, mode: 0o700)
+        try? FileSystem.writeAtomically(FormCodec.encode(forms), to: entry, mode: 0o600)
+        return forms
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
