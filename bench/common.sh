@@ -7,7 +7,6 @@ need() {
     command -v "$1" >/dev/null || { echo "bench: $1 is missing (apt-get install $2)" >&2; exit 1; }
 }
 need hyperfine hyperfine
-need nix-hash nix-bin
 need python3 python3
 
 if [ -z "${CAIRN:-}" ]; then

@@ -4,6 +4,7 @@
 # hasher can pass (a NAR hash is one sequential SHA-256 stream).
 # Usage: bench/nar-hash.sh [TREE]   (default: the Swift toolchain's usr/lib/swift)
 source "$(dirname "$0")/common.sh"
+need nix-hash nix-bin
 tree="${1:-/opt/swift/usr/lib/swift}"
 bytes=$(du -sb "$tree" | cut -f1)
 echo "tree: $tree ($(python3 -c "print(f'{$bytes/1e9:.2f}')" ) GB)"

@@ -5,6 +5,7 @@
 # shell script adding many files would (argument lists are bounded anyway).
 # Usage: bench/store-ops.sh [COUNT]
 source "$(dirname "$0")/common.sh"
+need nix-hash nix-bin
 count="${1:-10000}"
 work=$(mktemp -d /tmp/cairn-bench-XXXXXX)
 trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT

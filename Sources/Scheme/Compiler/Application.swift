@@ -105,64 +105,71 @@ extension Runtime {
 
     @inline(__always) func call0(_ f: Value, tail: Bool) throws -> Value {
         guard case .procedure(let p) = f else { throw notApplicable(f) }
-        if let c = p as? Closure {
+        if p.kind == .closure {
+            let c = unsafeDowncast(p, to: Closure.self)
             let t = c.template
             guard t.isSimple else { return try enter(c, c.makeFrame([]), tail: tail) }
             guard t.required == 0 else { throw c.arityError(given: 0) }
-            return try enter(c, Frame(parent: c.captured, count: t.frameSize), tail: tail)
+            return try enter(c, Frame.make(parent: c.captured, count: t.frameSize), tail: tail)
         }
-        if let prim = p as? Primitive, case .arity0(let body) = prim.body { return try body() }
+        if p.kind == .primitive, case .arity0(let body) = unsafeDowncast(p, to: Primitive.self).body { return try body() }
         return try call(p, [])
     }
 
     @inline(__always) func call1(_ f: Value, _ x: Value, tail: Bool) throws -> Value {
         guard case .procedure(let p) = f else { throw notApplicable(f) }
-        if let c = p as? Closure {
+        if p.kind == .closure {
+            let c = unsafeDowncast(p, to: Closure.self)
             let t = c.template
             guard t.isSimple else { return try enter(c, c.makeFrame([x]), tail: tail) }
             guard t.required == 1 else { throw c.arityError(given: 1) }
-            let frame = Frame(parent: c.captured, count: t.frameSize)
+            let frame = Frame.make(parent: c.captured, count: t.frameSize)
             frame[0] = x
             return try enter(c, frame, tail: tail)
         }
-        if let prim = p as? Primitive, case .arity1(let body) = prim.body { return try body(x) }
+        if p.kind == .primitive, case .arity1(let body) = unsafeDowncast(p, to: Primitive.self).body { return try body(x) }
         return try call(p, [x])
     }
 
     @inline(__always) func call2(_ f: Value, _ x: Value, _ y: Value, tail: Bool) throws -> Value {
         guard case .procedure(let p) = f else { throw notApplicable(f) }
-        if let c = p as? Closure {
+        if p.kind == .closure {
+            let c = unsafeDowncast(p, to: Closure.self)
             let t = c.template
             guard t.isSimple else { return try enter(c, c.makeFrame([x, y]), tail: tail) }
             guard t.required == 2 else { throw c.arityError(given: 2) }
-            let frame = Frame(parent: c.captured, count: t.frameSize)
+            let frame = Frame.make(parent: c.captured, count: t.frameSize)
             frame[0] = x
             frame[1] = y
             return try enter(c, frame, tail: tail)
         }
-        if let prim = p as? Primitive, case .arity2(let body) = prim.body { return try body(x, y) }
+        if p.kind == .primitive, case .arity2(let body) = unsafeDowncast(p, to: Primitive.self).body { return try body(x, y) }
         return try call(p, [x, y])
     }
 
     @inline(__always) func call3(_ f: Value, _ x: Value, _ y: Value, _ z: Value, tail: Bool) throws -> Value {
         guard case .procedure(let p) = f else { throw notApplicable(f) }
-        if let c = p as? Closure {
+        if p.kind == .closure {
+            let c = unsafeDowncast(p, to: Closure.self)
             let t = c.template
             guard t.isSimple else { return try enter(c, c.makeFrame([x, y, z]), tail: tail) }
             guard t.required == 3 else { throw c.arityError(given: 3) }
-            let frame = Frame(parent: c.captured, count: t.frameSize)
+            let frame = Frame.make(parent: c.captured, count: t.frameSize)
             frame[0] = x
             frame[1] = y
             frame[2] = z
             return try enter(c, frame, tail: tail)
         }
-        if let prim = p as? Primitive, case .arity3(let body) = prim.body { return try body(x, y, z) }
+        if p.kind == .primitive, case .arity3(let body) = unsafeDowncast(p, to: Primitive.self).body { return try body(x, y, z) }
         return try call(p, [x, y, z])
     }
 
     @inline(__always) func callN(_ f: Value, _ arguments: [Value], tail: Bool) throws -> Value {
         guard case .procedure(let p) = f else { throw notApplicable(f) }
-        if let c = p as? Closure { return try enter(c, c.makeFrame(arguments), tail: tail) }
+        if p.kind == .closure {
+            let c = unsafeDowncast(p, to: Closure.self)
+            return try enter(c, c.makeFrame(arguments), tail: tail)
+        }
         return try call(p, arguments)
     }
 }

@@ -217,7 +217,7 @@ extension Compiler {
             let procedure = try makeClosure(frame)
             frame[slot] = procedure
             guard case .procedure(let p) = procedure, let closure = p as? Closure else { return .unspecified }
-            let newFrame = Frame(parent: closure.captured, count: closure.template.frameSize)
+            let newFrame = Frame.make(parent: closure.captured, count: closure.template.frameSize)
             for i in 0..<inits.count { newFrame[i] = try inits[i](frame) }
             do { return try rt.enter(closure, newFrame, tail: tail) } catch let e as SchemeError { throw site.annotate(e, procedure) }
         }

@@ -39,9 +39,7 @@ enum RecordForms {
             if parts.count > 1 { accessors.append((parts[1], index)) }
             if parts.count > 2 { modifiers.append((parts[2], index)) }
         }
-        // Guile prints instances of <point> as #<point …>.
-        var printed = typeName.name
-        if printed.hasPrefix("<") && printed.hasSuffix(">") && printed.count > 2 { printed = String(printed.dropFirst().dropLast()) }
+        let printed = typeName.name
         let type = RecordType(name: printed, fieldNames: fieldNames)
         let core = { Compiler.coreIdentifier($0, c.runtime) }
         func define(_ name: Value, _ value: Value) -> Value {

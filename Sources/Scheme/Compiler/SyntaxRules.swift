@@ -236,7 +236,7 @@ extension Compiler {
         default:
             // A procedure transformer (e.g. from `define-macro`-style code): evaluate it now.
             let code = try compile(expanded, scope, tail: false)
-            let value = try code(Frame(parent: nil, count: scope.frameSize))
+            let value = try code(Frame.make(parent: nil, count: scope.frameSize))
             return Macro(name: name, transformer: .procedure(value), scope: definitionScope, module: scope.module)
         }
     }

@@ -68,7 +68,7 @@ package final class Module: SchemeObject {
     }
 
     package func reexport(_ name: Symbol, as exported: Symbol? = nil) {
-        if let cell = lookup(name) { exports[exported ?? name] = cell }
+        exports[exported ?? name] = lookup(name) ?? localCell(name)
     }
 
     /// Exports every binding of the module (the root module's public interface).

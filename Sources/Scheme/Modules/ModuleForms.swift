@@ -146,7 +146,7 @@ extension Compiler {
                 prefix = symbol.name
             case "renamer":
                 let code = try compile(argument, scope, tail: false)
-                renamer = try code(Frame(parent: nil, count: scope.frameSize))
+                renamer = try code(Frame.make(parent: nil, count: scope.frameSize))
             case "hide":
                 hidden = Set((argument.listElements ?? []).compactMap(Compiler.symbolOf))
             case "version":

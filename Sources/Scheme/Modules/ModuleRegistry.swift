@@ -63,12 +63,14 @@ package final class ModuleRegistry {
 
     /// The module named `name`, loading its file from the load path the first time.
     package func resolve(_ name: [Symbol]) throws -> Module {
-        if let module = existing(name) { return module }
-        let display = "(" + ModuleRegistry.key(name) + ")"
-        if loading.contains(where: { $0 == name }) {
-            let chain = (loading + [name]).map { "(" + ModuleRegistry.key($0) + ")" }.joined(separator: " -> ")
+        // A module whose file is still being loaded is registered but not
+        // complete: importing it again means the imports form a cycle.
+        if let start = loading.firstIndex(where: { $0 == name }) {
+            let chain = (loading[start...] + [name]).map { "(" + ModuleRegistry.key($0) + ")" }.joined(separator: " -> ")
             throw SchemeError(.module, message: "module import cycle: \(chain)", hint: "break the cycle, e.g. with #:autoload or by moving shared code to a third module")
         }
+        if let module = existing(name) { return module }
+        let display = "(" + ModuleRegistry.key(name) + ")"
         let relative = name.map(\.name).joined(separator: "/") + ".scm"
         guard let path = loadPath.lazy.map({ $0.hasSuffix("/") ? $0 + relative : $0 + "/" + relative }).first(where: ModuleRegistry.fileExists) else {
             let searched = loadPath.isEmpty ? "the load path is empty" : "searched " + loadPath.joined(separator: ", ")

@@ -47,7 +47,7 @@ package final class Closure: Procedure {
     @inline(__always) package init(template: LambdaTemplate, captured: Frame?) {
         self.template = template
         self.captured = captured
-        super.init(name: template.name)
+        super.init(name: template.name, kind: .closure)
     }
 
     package override func invoke(_ arguments: [Value], in runtime: Runtime) throws -> Value {
@@ -57,7 +57,7 @@ package final class Closure: Procedure {
     /// Binds `arguments` to a new frame following the lambda list.
     package func makeFrame(_ arguments: [Value]) throws -> Frame {
         let t = template
-        let frame = Frame(parent: captured, count: t.frameSize)
+        let frame = Frame.make(parent: captured, count: t.frameSize)
         if t.isSimple {
             guard arguments.count == t.required else { throw arityError(given: arguments.count) }
             for i in 0..<arguments.count { frame[i] = arguments[i] }
@@ -147,10 +147,11 @@ extension Runtime {
 
     /// Calls `procedure` with the arguments, looping over tail calls.
     @inline(__always) package func call(_ procedure: Procedure, _ arguments: [Value]) throws -> Value {
-        if let closure = procedure as? Closure {
+        if procedure.kind == .closure {
+            let closure = unsafeDowncast(procedure, to: Closure.self)
             return try run(closure, closure.makeFrame(arguments))
         }
-        if let primitive = procedure as? Primitive { return try primitive.call(arguments) }
+        if procedure.kind == .primitive { return try unsafeDowncast(procedure, to: Primitive.self).call(arguments) }
         return try procedure.invoke(arguments, in: self)
     }
 }

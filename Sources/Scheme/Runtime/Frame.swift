@@ -1,28 +1,34 @@
+/// What a frame holds besides its slots.
+package struct FrameHeader {
+    package let parent: Frame?
+    package let count: Int
+}
+
 /// The variables of one procedure activation (or one top-level form), laid out
 /// by the compiler: parameters first, then every `let`, `do` and internal
-/// `define` in the body that needs no frame of its own. One allocation holds
-/// the header and the slots.
-package final class Frame {
-    package let parent: Frame?
-    private let slots: UnsafeMutablePointer<Value>
-    package let count: Int
-
-    @inline(__always) package init(parent: Frame?, count: Int) {
-        self.parent = parent
-        self.count = count
-        slots = UnsafeMutablePointer<Value>.allocate(capacity: max(count, 1))
-        slots.initialize(repeating: .undefined, count: count)
+/// `define` in the body that needs no frame of its own. The slots are
+/// allocated in the same block as the object: one allocation per call.
+package final class Frame: ManagedBuffer<FrameHeader, Value> {
+    @inline(__always) package static func make(parent: Frame?, count: Int) -> Frame {
+        let buffer = Frame.create(minimumCapacity: count) { _ in FrameHeader(parent: parent, count: count) }
+        let frame = unsafeDowncast(buffer, to: Frame.self)
+        frame.withUnsafeMutablePointerToElements { $0.initialize(repeating: .undefined, count: count) }
+        return frame
     }
 
     deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
+        withUnsafeMutablePointers { header, elements in
+            _ = elements.deinitialize(count: header.pointee.count)
+        }
     }
+
+    @inline(__always) package var parent: Frame? { header.parent }
+    @inline(__always) package var count: Int { header.count }
 
     /// Indices come from the compiler, which sized the frame: never from input.
     @inline(__always) package subscript(index: Int) -> Value {
-        get { slots[index] }
-        set { slots[index] = newValue }
+        get { withUnsafeMutablePointerToElements { $0[index] } }
+        set { withUnsafeMutablePointerToElements { $0[index] = newValue } }
     }
 
     @inline(__always) package func ancestor(_ depth: Int) -> Frame {

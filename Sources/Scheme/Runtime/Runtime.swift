@@ -54,6 +54,6 @@ extension Runtime {
         }
         currentModule = compiler.module
         let code = try compiler.compile(expanded, scope, tail: false)
-        return try code(Frame(parent: nil, count: scope.frameSize))
+        return try code(Frame.make(parent: nil, count: scope.frameSize))
     }
 }

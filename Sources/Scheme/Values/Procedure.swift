@@ -2,7 +2,19 @@
 /// parameters, continuations and record accessors are all subclasses.
 package class Procedure {
     package var name: String?
-    package init(name: String?) { self.name = name }
+    /// Lets call sites pick the fast path with one comparison instead of a dynamic cast.
+    package enum Kind: UInt8 { case closure, primitive, other }
+    package final let kind: Kind
+
+    package init(name: String?) {
+        self.name = name
+        kind = .other
+    }
+
+    package init(name: String?, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
 
     /// Applies the procedure. Subclasses override; the compiler's call sites
     /// take faster paths for closures and primitives.
@@ -31,7 +43,7 @@ package final class Primitive: Procedure {
         self.body = body
         self.minimum = minimum
         self.maximum = maximum
-        super.init(name: name)
+        super.init(name: name, kind: .primitive)
     }
 
     package convenience init(_ name: String, _ body: @escaping () throws -> Value) {

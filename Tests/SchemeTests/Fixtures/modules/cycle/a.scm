@@ -1,0 +1,1 @@
+(define-module (cycle a) #:use-module (cycle b))

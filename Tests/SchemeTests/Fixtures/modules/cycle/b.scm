@@ -1,0 +1,1 @@
+(define-module (cycle b) #:use-module (cycle a))

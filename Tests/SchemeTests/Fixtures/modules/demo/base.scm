@@ -1,0 +1,12 @@
+(define-module (demo base)
+  #:export (greet counter square)
+  #:re-export (first-of))
+
+(define loads 0)
+(set! loads (+ loads 1))
+(define (counter) loads)
+(define (greet name) (string-append "hello, " name))
+(define (square x) (* x x))
+(define (secret) 'hidden)
+(define-public (cube x) (* x (square x)))
+(define first-of car)

@@ -1,0 +1,3 @@
+(define-module (demo lazy)
+  #:export (lazy-value))
+(define (lazy-value) 'loaded-on-demand)

@@ -1,0 +1,18 @@
+;; String building: string-append, number->string, string ports, join/split.
+(define (row i)
+  (string-append "package-" (number->string i) "@" (number->string (quotient i 7)) "." (number->string (modulo i 13))))
+(define (build n)
+  (let loop ((i 0) (acc '()))
+    (if (= i n) (reverse acc) (loop (+ i 1) (cons (row i) acc)))))
+(define (workload n)
+  (let* ((rows (build n))
+         (joined (string-join rows ","))
+         (parts (string-split joined #\,))
+         (upper (map string-upcase (list-head parts 1000)))
+         (text (with-output-to-string
+                 (lambda () (for-each (lambda (r) (display r) (display #\space)) rows)))))
+    (+ (string-length joined) (length parts) (length upper) (string-length text)
+       (length (filter (lambda (s) (string-prefix? "package-1" s)) parts)))))
+(define (loop i acc) (if (= i 0) acc (loop (- i 1) (+ acc (workload 20000)))))
+(display (loop 10 0))
+(newline)
