@@ -1,0 +1,66 @@
+;;; Inexact reals: arithmetic and how they print.
+1.5
+100.0
+-0.0
+0.1
+(+ 0.1 0.2)
+(/ 1.0 3)
+(* 1.0 1e10)
+1e9
+123456789.123
+1e21
+1e22
+1e-5
+0.0001
+1.5e300
+(* 1.5e300 1.5e300)
+(- (* 1.5e300 1.5e300))
+(/ 0. 0.)
+(sqrt 16)
+(sqrt 2)
+(sqrt 16.0)
+(sqrt 1/4)
+(exact->inexact 12345678901234567890)
+(exp 0)
+(exp 1)
+(log 1)
+(sin 0)
+(atan 1 1)
+(expt 2.0 0.5)
+(expt 2 0.5)
+(floor 2.5)
+(ceiling 2.1)
+(round 2.5)
+(round 3.5)
+(round -2.5)
+(truncate -2.7)
+(exact (round 2.6))
+(inexact->exact 2.0)
+(exact->inexact 7)
+(+ 1 0.5)
+(* 2 0.5)
+(= 1 1.0)
+(eqv? 1 1.0)
+(eqv? 0.0 -0.0)
+(= 0.0 -0.0)
+(list (nan? (/ 0. 0.)) (inf? (/ 1. 0.)) (finite? 1.5))
+(max 1 2.0)
+(min 1 2.0)
+(number->string 1.5)
+(string->number "1e2")
+(string->number ".5")
+(integer? 2.0)
+(rational? 1.5)
+(exact->inexact 2/3)
+(* 4 (atan 1))
+(/ 10 4.0)
+(abs -3.5)
+(list 1e4 1e5 1e6 1e7 1e8)
+(list 1.5e9 2.5e10 12345678912.0 123456789012345.0)
+(list 0.001 0.0015 1.5e-7 (/ 1. 1024))
+(list (exact->inexact 1/7) 6.02e23 -1.25e-10)
+(list (* 1.0 (expt 2 53)) (+ (* 1.0 (expt 2 53)) 1))
+(list (floor -0.5) (ceiling -0.5) (round -0.5) (round 0.5))
+(exact 1e18)
+(exact 1.25)
+(inexact 1/8)
