@@ -44,6 +44,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "cairn", dependencies: ["Commands"]),
+        // libFuzzer target for the reader and evaluator (README: Fuzzing).
+        .executableTarget(name: "scheme-fuzz", dependencies: ["Scheme"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(name: "SchemeTests", dependencies: ["Scheme"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreFormatsTests", dependencies: ["StoreFormats", "Basics"], resources: [.copy("Fixtures")]),

@@ -52,7 +52,7 @@ extension Libraries {
             guard case .object(let o as Condition) = value else {
                 throw SchemeError.wrongType(procedure: "error-object-message", position: 1, expected: "error object", got: value)
             }
-            if case .string = o.error.payload ?? .null { return o.error.payload ?? .string(o.error.message) }
+            if let (format, _) = o.error.guileErrorArguments { return .string(format) }
             return .string(o.error.message)
         }
         library.define("error-object-message", message)
@@ -62,6 +62,7 @@ extension Libraries {
             guard case .object(let o as Condition) = value else {
                 throw SchemeError.wrongType(procedure: "error-object-irritants", position: 1, expected: "error object", got: value)
             }
+            if let (_, arguments) = o.error.guileErrorArguments { return Value.list(arguments) }
             return Value.list(o.error.irritants)
         }
         library.define("error-object-irritants", irritants)
@@ -109,6 +110,9 @@ extension SchemeError {
         case .raise:
             return (.symbol("%exception"), [payload ?? .false])
         default:
+            if let (format, arguments) = guileErrorArguments {
+                return (.symbol(kind.rawValue), [.false, .string(format), Value.list(arguments), .false])
+            }
             let format = ([message] + irritants.map { _ in "~S" }).joined(separator: " ")
             return (.symbol(kind.rawValue), [who.map { .symbol($0) } ?? .false, .string(format), Value.list(irritants), .false])
         }
@@ -133,5 +137,17 @@ extension Runtime {
             error.handlerBarrier = min(error.handlerBarrier, depth)
             throw error
         }
+    }
+}
+
+extension SchemeError {
+    /// Guile's `error` raises a misc-error whose message is the format
+    /// "~A ~S …" and whose arguments are the message followed by the
+    /// irritants; `error-object-message`, `-irritants` and `catch` handlers see
+    /// that, so Cairn reproduces it (the rendered message stays readable).
+    var guileErrorArguments: (String, [Value])? {
+        guard kind == .misc, who == nil, let first = payload else { return nil }
+        let format = (["~A"] + irritants.map { _ in "~S" }).joined(separator: " ")
+        return (format, [first] + irritants)
     }
 }

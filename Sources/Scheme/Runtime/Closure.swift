@@ -129,6 +129,7 @@ extension Runtime {
     /// Runs a closure body and every tail call it makes.
     @inline(__always) package func run(_ closure: Closure, _ frame: Frame) throws -> Value {
         try StackGuard.check()
+        try consumeFuel()
         var template = closure.template
         var frame = frame
         while true {
@@ -139,6 +140,7 @@ extension Runtime {
                 pendingFrame = nil
                 template = nextClosure.template
                 frame = nextFrame
+                try consumeFuel()
                 continue
             }
             return result
@@ -153,5 +155,17 @@ extension Runtime {
         }
         if procedure.kind == .primitive { return try unsafeDowncast(procedure, to: Primitive.self).call(arguments) }
         return try procedure.invoke(arguments, in: self)
+    }
+}
+
+extension Runtime {
+    /// Counts procedure calls against `fuel`, so that a host (the fuzzer, a
+    /// time-boxed evaluation) can stop a program that would run forever.
+    @inline(__always) func consumeFuel() throws {
+        fuel &-= 1
+        if fuel < 0 {
+            fuel = 0
+            throw SchemeError(.misc, message: "evaluation step limit reached", hint: "the program ran longer than the host allows")
+        }
     }
 }

@@ -68,6 +68,9 @@ extension Libraries {
         installStrings(into: &library)
         installSymbols(into: &library)
         installPorts(into: &library)
+        installLists(into: &library)
+        installAssociationLists(into: &library)
+        installHashTables(into: &library)
         installEval(into: &library)
     }
 }

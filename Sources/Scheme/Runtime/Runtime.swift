@@ -14,6 +14,8 @@ package final class Runtime {
     package let tailMarker = TailCallMarker()
     package var tailMarkerValue: Value { .object(tailMarker) }
 
+    /// Procedure calls left before evaluation stops (see `consumeFuel`).
+    package var fuel = Int.max
     /// Installed exception handlers, innermost last (`with-exception-handler`).
     package var handlers: [Value] = []
     /// Every module; the root holds the primitives once an `Interpreter` installed them.
