@@ -159,12 +159,8 @@ package final class SyntaxRules {
                 if depth == 0 {
                     result.append(try instantiate(cell.car, bindings, macro: macro, renames: &renames, escaped: escaped))
                 } else {
-                    var items = try repeatTemplate(cell.car, bindings, macro: macro, renames: &renames)
-                    for _ in 1..<depth {
-                        // x ... ... flattens one level per extra ellipsis.
-                        items = items.flatMap { $0.listElements ?? [$0] }
-                    }
-                    result.append(contentsOf: items)
+                    // `x ... ...` iterates the outer sequences and splices the inner ones.
+                    result.append(contentsOf: try repeatTemplate(cell.car, bindings, depth: depth, macro: macro, renames: &renames))
                 }
                 current = next
             }
@@ -181,7 +177,7 @@ package final class SyntaxRules {
     }
 
     /// Instantiates `template` once per element of the sequences its ellipsis variables matched.
-    private func repeatTemplate(_ template: Value, _ bindings: Bindings, macro: Macro, renames: inout [ObjectIdentifier: Value]) throws -> [Value] {
+    private func repeatTemplate(_ template: Value, _ bindings: Bindings, depth: Int, macro: Macro, renames: inout [ObjectIdentifier: Value]) throws -> [Value] {
         let variables = patternVariables(template).filter { key in
             if case .many = bindings[key] { return true }
             return false
@@ -203,7 +199,11 @@ package final class SyntaxRules {
             for variable in variables {
                 if case .many(let items) = bindings[variable], index < items.count { inner[variable] = items[index] }
             }
-            results.append(try instantiate(template, inner, macro: macro, renames: &renames, escaped: false))
+            if depth > 1 {
+                results.append(contentsOf: try repeatTemplate(template, inner, depth: depth - 1, macro: macro, renames: &renames))
+            } else {
+                results.append(try instantiate(template, inner, macro: macro, renames: &renames, escaped: false))
+            }
         }
         return results
     }
