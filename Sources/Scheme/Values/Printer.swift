@@ -14,57 +14,306 @@ extension Value {
     }
 }
 
+/// Heap objects (ports, hash tables, closures, promises…) that print
+/// themselves. Nested values should go through `printer.print` so that cycle
+/// detection, depth limits and truncation keep working.
+package protocol SchemePrintable: AnyObject {
+    func print(to printer: inout Printer)
+}
+
+/// Prints values the way Guile 3's `write` and `display` do, including its
+/// notation for shared structure on a cycle: `#-1#` refers to the container
+/// one level out from the innermost one being printed (`(1 2 . #-1#)`).
 package struct Printer {
-    package let display: Bool
+    /// Display mode: characters and strings raw. Symbols, and the fields of
+    /// records, print the same in both modes, as in Guile.
+    package private(set) var display: Bool
     package let limit: Int
     package private(set) var output = ""
+    /// True once output reached `limit` and was cut.
+    package private(set) var isTruncated = false
+    /// Scalars in `output`, counted only when there is a limit.
+    private var length = 0
+    /// The pairs, vectors and records being printed, outermost first: Guile's
+    /// reference stack, whose indices give the numbers in `#-1#`.
+    private var stack: [AnyObject] = []
+    private var onStack: Set<ObjectIdentifier> = []
 
     package init(display: Bool, limit: Int) {
         self.display = display
-        self.limit = limit
+        self.limit = max(0, limit)
+    }
+
+    /// Appends `text` verbatim (subject to the limit).
+    package mutating func emit(_ text: String) {
+        guard !isTruncated else { return }
+        if limit == .max {
+            output += text
+            return
+        }
+        let count = text.unicodeScalars.count
+        if length + count <= limit {
+            output += text
+            length += count
+            return
+        }
+        output.unicodeScalars.append(contentsOf: text.unicodeScalars.prefix(limit - length))
+        output += "…"
+        length = limit
+        isTruncated = true
     }
 
     package mutating func print(_ value: Value) {
+        guard !isTruncated else { return }
         switch value {
-        case .null: output += "()"
-        case .boolean(let b): output += b ? "#t" : "#f"
-        case .fixnum(let n): output += String(n)
-        case .bignum(let n): output += String(n.value)
-        case .rational(let r): output += "\(r.numerator)/\(r.denominator)"
-        case .flonum(let d): output += String(d)
-        case .char(let c): output += display ? String(Character(c)) : "#\\" + String(Character(c))
-        case .string(let s): output += display ? s.string : "\"" + s.string + "\""
-        case .symbol(let s): output += s.name
-        case .keyword(let s): output += "#:" + s.name
-        case .pair(let p):
-            output += "("
-            print(p.car)
-            var rest = p.cdr
-            while case .pair(let q) = rest {
-                output += " "
-                print(q.car)
-                rest = q.cdr
+        case .null: emit("()")
+        case .boolean(let b): emit(b ? "#t" : "#f")
+        case .fixnum, .bignum, .rational, .flonum: emit(NumberSyntax.format(value))
+        case .char(let c): emit(display ? String(c) : Printer.characterSyntax(c))
+        case .string(let s): emit(display ? s.string : Printer.stringSyntax(s.scalars))
+        case .symbol(let s): printSymbol(s)
+        case .keyword(let s): emit("#:" + Printer.symbolSyntax(s.name))
+        case .pair(let p): printList(p)
+        case .vector(let v): printVector(v)
+        case .bytevector(let b):
+            emit("#vu8(" + b.bytes.lazy.map { String($0) }.joined(separator: " ") + ")")
+        case .procedure(let p):
+            if let custom = p as? SchemePrintable {
+                custom.print(to: &self)
+            } else if let name = p.name {
+                emit("#<procedure \(name)>")
+            } else {
+                emit("#<procedure \(Printer.address(p))>")
             }
-            if !rest.isNull {
-                output += " . "
-                print(rest)
+        case .record(let r): printRecord(r)
+        case .values(let v):
+            for (index, element) in v.values.enumerated() {
+                if index > 0 { emit(" ") }
+                print(element)
             }
-            output += ")"
-        case .vector(let v):
-            output += "#("
-            for (i, e) in v.elements.enumerated() {
-                if i > 0 { output += " " }
-                print(e)
+        case .unspecified: emit("#<unspecified>")
+        case .eof: emit("#<eof>")
+        case .undefined: emit("#<undefined>")
+        case .object(let o):
+            if let custom = o as? SchemePrintable {
+                custom.print(to: &self)
+            } else if let type = o as? RecordType {
+                emit("#<record-type \(Printer.symbolSyntax(type.name))>")
+            } else {
+                emit("#<\(o.typeName)>")
             }
-            output += ")"
-        case .bytevector(let b): output += "#vu8(" + b.bytes.map(String.init).joined(separator: " ") + ")"
-        case .procedure(let p): output += "#<procedure \(p.name ?? "")>"
-        case .record(let r): output += "#<\(r.type.name)>"
-        case .values(let v): output += v.values.map { $0.written() }.joined(separator: " ")
-        case .unspecified: output += "#<unspecified>"
-        case .eof: output += "#<eof>"
-        case .undefined: output += "#<undefined>"
-        case .object(let o): output += "#<\(o.typeName)>"
         }
+    }
+
+    // MARK: Compound data
+
+    /// Pushes a container about to be printed; false (after printing the
+    /// back-reference or `...`) when it must not be printed.
+    private mutating func enter(_ object: AnyObject) -> Bool {
+        if StackGuard.isNearLimit() {
+            // Too deep to recurse further on this thread's stack.
+            emit("...")
+            return false
+        }
+        if onStack.contains(ObjectIdentifier(object)) {
+            printReference(to: object)
+            return false
+        }
+        push(object)
+        return true
+    }
+
+    private mutating func push(_ object: AnyObject) {
+        stack.append(object)
+        onStack.insert(ObjectIdentifier(object))
+    }
+
+    private mutating func pop(to count: Int) {
+        while stack.count > count, let object = stack.popLast() {
+            onStack.remove(ObjectIdentifier(object))
+        }
+    }
+
+    /// Guile's `#N#`: the index of `target` on the stack relative to the
+    /// innermost container. Guile skips back over list tails that share their
+    /// cdr with the next entry, which in practice matters only for a tail whose
+    /// cdr is itself; reproduced so that the numbers agree.
+    private mutating func printReference(to target: AnyObject) {
+        guard var reference = stack.lastIndex(where: { $0 === target }) else { return }
+        var current = stack.count - 1
+        if stack[current] is Pair {
+            while current > 0, let outer = stack[current - 1] as? Pair, let inner = stack[current] as? Pair,
+                  outer.cdr.isEq(inner.cdr) {
+                current -= 1
+            }
+        }
+        reference -= current
+        emit("#\(reference)#")
+    }
+
+    private mutating func printList(_ first: Pair) {
+        let base = stack.count
+        guard enter(first) else { return }
+        defer { pop(to: base) }
+        emit("(")
+        print(first.car)
+        var rest = first.cdr
+        // Each tail goes on the stack too, so a cdr cycle ends in ` . #N#`.
+        while case .pair(let tail) = rest, !isTruncated {
+            if onStack.contains(ObjectIdentifier(tail)) {
+                emit(" . ")
+                printReference(to: tail)
+                emit(")")
+                return
+            }
+            push(tail)
+            emit(" ")
+            print(tail.car)
+            rest = tail.cdr
+        }
+        if !rest.isNull {
+            emit(" . ")
+            print(rest)
+        }
+        emit(")")
+    }
+
+    private mutating func printVector(_ vector: SVector) {
+        let base = stack.count
+        guard enter(vector) else { return }
+        defer { pop(to: base) }
+        emit("#(")
+        for (index, element) in vector.elements.enumerated() {
+            if isTruncated { return }
+            if index > 0 { emit(" ") }
+            print(element)
+        }
+        emit(")")
+    }
+
+    /// Guile's default record printer: `#<point x: 1 y: "a">`, field values
+    /// written even under `display`.
+    private mutating func printRecord(_ record: Record) {
+        let base = stack.count
+        guard enter(record) else { return }
+        defer { pop(to: base) }
+        let wasDisplay = display
+        display = false
+        defer { display = wasDisplay }
+        emit("#<" + Printer.symbolSyntax(record.type.name))
+        for (index, name) in record.type.fieldNames.enumerated() where index < record.fields.count {
+            if isTruncated { return }
+            emit(" " + Printer.symbolSyntax(name.name) + ": ")
+            print(record.fields[index])
+        }
+        emit(">")
+    }
+
+    private mutating func printSymbol(_ symbol: Symbol) {
+        if symbol.isInterned {
+            emit(Printer.symbolSyntax(symbol.name))
+        } else {
+            emit("#<uninterned-symbol \(Printer.symbolSyntax(symbol.name)) \(Printer.address(symbol))>")
+        }
+    }
+
+    static func address(_ object: AnyObject) -> String {
+        String(UInt(bitPattern: Unmanaged.passUnretained(object).toOpaque()), radix: 16)
+    }
+}
+
+// MARK: Atoms
+
+extension Printer {
+    /// `"…"` with Guile's escapes: `\"`, `\\`, `\n`, `\t` and the other C
+    /// escapes, then `\xHH`, `\uHHHH` or `\UHHHHHH` for anything not graphic.
+    package static func stringSyntax(_ scalars: [Unicode.Scalar]) -> String {
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for scalar in scalars {
+            switch scalar {
+            case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case " ": out.append(scalar)
+            default:
+                if scalar.isGraphic {
+                    out.append(scalar)
+                } else {
+                    out.append(contentsOf: escaped(scalar).unicodeScalars)
+                }
+            }
+        }
+        out.append("\"")
+        return String(out)
+    }
+
+    private static func escaped(_ scalar: Unicode.Scalar) -> String {
+        let value = scalar.value
+        switch value {
+        case 0x07: return "\\a"
+        case 0x08: return "\\b"
+        case 0x09: return "\\t"
+        case 0x0B: return "\\v"
+        case 0x0C: return "\\f"
+        case 0x0D: return "\\r"
+        case ...0xFF: return "\\x" + hex(value, width: 2)
+        case ...0xFFFF: return "\\u" + hex(value, width: 4)
+        default: return "\\U" + hex(value, width: 6)
+        }
+    }
+
+    private static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    /// `#\a`, `#\space`, `#\x7f` as `#\delete`, other non-graphic characters
+    /// in octal (`#\200`), combining marks over a dotted circle.
+    package static func characterSyntax(_ scalar: Unicode.Scalar) -> String {
+        if scalar.value >= 0x80, scalar.properties.canonicalCombiningClass.rawValue != 0 {
+            return "#\\\u{25CC}" + String(scalar)
+        }
+        if scalar.isGraphic { return "#\\" + String(scalar) }
+        if let name = CharacterNames.name(of: scalar) { return "#\\" + name }
+        return "#\\" + String(scalar.value, radix: 8)
+    }
+
+    /// A symbol's name as `write` shows it: bare when it reads back as the same
+    /// symbol, else in Guile's `#{…}#` notation.
+    package static func symbolSyntax(_ name: String) -> String {
+        guard needsBraces(name) else { return name }
+        var out = "#{"
+        for scalar in name.unicodeScalars {
+            if scalar != "\\", scalar.isSymbolSubsequent || scalar.properties.generalCategory == .spaceSeparator {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "\\x" + String(scalar.value, radix: 16) + ";"
+            }
+        }
+        return out + "}#"
+    }
+
+    /// Guile's test for symbols needing `#{…}#`, except that it also braces
+    /// names that start with `|` (Cairn reads `|…|` as R7RS symbols) and keeps
+    /// checking names that start or end with `:` (Guile prints `:a b` bare,
+    /// which does not read back).
+    private static func needsBraces(_ name: String) -> Bool {
+        let scalars = name.unicodeScalars
+        guard let first = scalars.first else { return true }
+        switch first {
+        case "'", "`", ",", "\"", ";", "#", "|":
+            return true
+        case ".", "+", "-", "0"..."9":
+            if first == ".", scalars.count == 1 { return true }
+            if NumberSyntax.parse(name) != nil { return true }
+        default:
+            break
+        }
+        guard first.isSymbolInitial else { return true }
+        for scalar in scalars.dropFirst() {
+            if !scalar.isSymbolSubsequent || scalar == "\"" || scalar == ";" || scalar == "#" { return true }
+        }
+        return false
     }
 }
