@@ -50,6 +50,13 @@ package struct Reader {
         return try readDatum()
     }
 
+    /// True when `error` means the text stopped inside a datum or comment (an
+    /// unclosed list, string, block comment…), so that a REPL can ask for more
+    /// lines instead of reporting it.
+    package static func isIncompleteInput(_ error: SchemeError) -> Bool {
+        error.kind == .read && (error.message.hasPrefix("unterminated") || error.message.hasPrefix("end of input"))
+    }
+
     /// The position the reader has reached (after the last datum read).
     package mutating func currentLocation() -> SourceLocation {
         location(here)
