@@ -76,10 +76,13 @@ import Testing
         #expect(symbol("a[b") == "#{a\\x5b;b}#")
         #expect(symbol("a\tb") == "#{a\\x9;b}#")
         #expect(symbol("'a") == "#{'a}#")
-        // Deviations from Guile so that the output reads back (see Printer).
+        // Cairn reads `|…|` symbols, so names starting with `|` are braced.
         #expect(symbol("|a") == "#{|a}#")
-        #expect(symbol("a b\\c") == "#{a b\\x5c;c}#")
-        #expect(symbol(":a b") == "#{:a b}#")
+        // Guile's quirks, kept for byte-identical output although these do not
+        // read back: a raw backslash in braces, and colon names never braced.
+        #expect(symbol("a b\\c") == "#{a b\\c}#")
+        #expect(symbol(":a b") == ":a b")
+        #expect(symbol("a b:") == "a b:")
         // `display` shows symbols as `write` does, as Guile does.
         #expect(Value.symbol("a b").displayed == "#{a b}#")
         let uninterned = Value.symbol(Symbol.uninterned("g1")).written()

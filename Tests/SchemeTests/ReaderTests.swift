@@ -223,6 +223,15 @@ enum Read {
         #expect(Read.failure("(a b")?.hint?.contains("`)`") == true)
     }
 
+    @Test func tellsIncompleteInputApart() {
+        for text in ["(a", "\"abc", "#| x", "'", "#(1", "#;", "(a . ", "#\\", "#{a"] {
+            #expect(Read.failure(text).map(Reader.isIncompleteInput) == true, "\(text)")
+        }
+        for text in [")", "#&", "(a . b c)", "#\\foo"] {
+            #expect(Read.failure(text).map(Reader.isIncompleteInput) == false, "\(text)")
+        }
+    }
+
     @Test func readsDataOneByOne() throws {
         var reader = Reader(text: "a (b) \"c\" ; end", file: Read.file)
         #expect(try reader.read()?.isEq(.symbol("a")) == true)

@@ -50,6 +50,13 @@ package struct Reader {
         return try readDatum()
     }
 
+    /// True when `error` means the text stopped inside a datum or comment (an
+    /// unclosed list, string, block comment…), so that a REPL can ask for more
+    /// lines instead of reporting it.
+    package static func isIncompleteInput(_ error: SchemeError) -> Bool {
+        error.kind == .read && (error.message.hasPrefix("unterminated") || error.message.hasPrefix("end of input"))
+    }
+
     /// The position the reader has reached (after the last datum read).
     package mutating func currentLocation() -> SourceLocation {
         location(here)
@@ -160,11 +167,11 @@ package struct Reader {
         offset += 2
         let nameStart = offset
         while offset < bytes.count {
-            let byte = bytes[offset]
-            // Guile's directive characters are letters, digits and `-`; any
-            // non-ASCII byte is taken as part of a (then unknown) directive.
-            guard byte == .minus || byte.isASCIIAlphanumeric || byte >= 0x80 else { break }
-            offset += 1
+            // Guile's directive characters: `-`, letters and digits.
+            let (scalar, length) = scalar(at: offset)
+            guard scalar == "-" || scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
+            else { break }
+            offset += length
         }
         switch String(decoding: bytes[nameStart..<offset], as: UTF8.self) {
         case "fold-case": foldCase = true; return
@@ -398,5 +405,4 @@ extension UInt8 {
     }
 
     var isASCIIDigit: Bool { self >= 0x30 && self <= 0x39 }
-    var isASCIIAlphanumeric: Bool { isASCIIDigit || (self | 0x20 >= 0x61 && self | 0x20 <= 0x7A) }
 }

@@ -279,13 +279,15 @@ extension Printer {
         return "#\\" + String(scalar.value, radix: 8)
     }
 
-    /// A symbol's name as `write` shows it: bare when it reads back as the same
-    /// symbol, else in Guile's `#{…}#` notation.
+    /// A symbol's name as `write` shows it: bare when Guile would read it back
+    /// as the same symbol, else in Guile's `#{…}#` notation.
     package static func symbolSyntax(_ name: String) -> String {
         guard needsBraces(name) else { return name }
         var out = "#{"
         for scalar in name.unicodeScalars {
-            if scalar != "\\", scalar.isSymbolSubsequent || scalar.properties.generalCategory == .spaceSeparator {
+            // Guile leaves a backslash raw here, although its reader then takes
+            // it as an escape; kept for byte-identical output.
+            if scalar.isSymbolSubsequent || scalar.properties.generalCategory == .spaceSeparator {
                 out.unicodeScalars.append(scalar)
             } else {
                 out += "\\x" + String(scalar.value, radix: 16) + ";"
@@ -294,16 +296,18 @@ extension Printer {
         return out + "}#"
     }
 
-    /// Guile's test for symbols needing `#{…}#`, except that it also braces
-    /// names that start with `|` (Cairn reads `|…|` as R7RS symbols) and keeps
-    /// checking names that start or end with `:` (Guile prints `:a b` bare,
-    /// which does not read back).
+    /// Guile's test for symbols that need `#{…}#`, with its default options
+    /// (no keyword syntax other than `#:`, so names starting or ending with `:`
+    /// are printed bare whatever they contain). One deviation: names starting
+    /// with `|` are braced, because Cairn reads `|…|` as an R7RS symbol.
     private static func needsBraces(_ name: String) -> Bool {
         let scalars = name.unicodeScalars
-        guard let first = scalars.first else { return true }
+        guard let first = scalars.first, let last = scalars.last else { return true }
         switch first {
         case "'", "`", ",", "\"", ";", "#", "|":
             return true
+        case ":":
+            return false
         case ".", "+", "-", "0"..."9":
             if first == ".", scalars.count == 1 { return true }
             if NumberSyntax.parse(name) != nil { return true }
@@ -311,6 +315,7 @@ extension Printer {
             break
         }
         guard first.isSymbolInitial else { return true }
+        if last == ":" { return false }
         for scalar in scalars.dropFirst() {
             if !scalar.isSymbolSubsequent || scalar == "\"" || scalar == ";" || scalar == "#" { return true }
         }
