@@ -3,16 +3,19 @@
 extension Compiler {
     func compileApplication(_ pair: Pair, _ scope: Scope, tail: Bool) throws -> Code {
         let form = Value.pair(pair)
-        let operatorCode = try compile(pair.car, scope, tail: false)
         guard let operandForms = pair.cdr.listElements else {
             throw SchemeError.syntax("bad procedure call: not a proper list", form: form)
         }
+        if let inlined = try compileInlinePrimitive(pair, operandForms, scope, tail: tail) { return inlined }
+        let operatorCode = try compile(pair.car, scope, tail: false)
+        // Operands stay in separate constants: closures taken out of an array
+        // would be called through reabstraction thunks.
         let operands = try operandForms.map { try compile($0, scope, tail: false) }
         let site = CallSite(form: form, location: pair.location)
         let rt = runtime
         switch operands.count {
         case 0:
-            return { frame in
+            return Code { frame in
                 var f = Value.unspecified
                 do {
                     f = try operatorCode(frame)
@@ -21,7 +24,7 @@ extension Compiler {
             }
         case 1:
             let a = operands[0]
-            return { frame in
+            return Code { frame in
                 var f = Value.unspecified
                 do {
                     f = try operatorCode(frame)
@@ -30,7 +33,7 @@ extension Compiler {
             }
         case 2:
             let a = operands[0], b = operands[1]
-            return { frame in
+            return Code { frame in
                 var f = Value.unspecified
                 do {
                     f = try operatorCode(frame)
@@ -40,7 +43,7 @@ extension Compiler {
             }
         case 3:
             let a = operands[0], b = operands[1], c = operands[2]
-            return { frame in
+            return Code { frame in
                 var f = Value.unspecified
                 do {
                     f = try operatorCode(frame)
@@ -50,7 +53,7 @@ extension Compiler {
                 } catch let e as SchemeError { throw site.annotate(e, f) }
             }
         default:
-            return { frame in
+            return Code { frame in
                 var f = Value.unspecified
                 do {
                     f = try operatorCode(frame)

@@ -35,7 +35,7 @@ extension Compiler {
                 items.append(.expression(expanded))
             }
         }
-        if items.isEmpty { return { _ in .unspecified } }
+        if items.isEmpty { return Code { _ in .unspecified } }
         var codes: [Code] = []
         for (position, item) in items.enumerated() {
             let isLast = position == items.count - 1
@@ -44,10 +44,10 @@ extension Compiler {
                 codes.append(try compile(expression, scope, tail: tail && isLast))
             case .definition(let slot, let valueForm, let name):
                 let valueCode = try compileNamed(valueForm, scope, name: name.name)
-                codes.append { frame in
+                codes.append(Code { frame in
                     frame[slot] = try valueCode(frame)
                     return .unspecified
-                }
+                })
             }
         }
         return Compiler.sequence(codes)
@@ -92,18 +92,18 @@ extension Compiler {
 
     package static func sequence(_ codes: [Code]) -> Code {
         switch codes.count {
-        case 0: return { _ in .unspecified }
+        case 0: return Code { _ in .unspecified }
         case 1: return codes[0]
         case 2:
             let a = codes[0], b = codes[1]
-            return { frame in _ = try a(frame); return try b(frame) }
+            return Code { frame in _ = try a(frame); return try b(frame) }
         case 3:
             let a = codes[0], b = codes[1], c = codes[2]
-            return { frame in _ = try a(frame); _ = try b(frame); return try c(frame) }
+            return Code { frame in _ = try a(frame); _ = try b(frame); return try c(frame) }
         default:
             let leading = Array(codes.dropLast())
             let last = codes[codes.count - 1]
-            return { frame in
+            return Code { frame in
                 for code in leading { _ = try code(frame) }
                 return try last(frame)
             }

@@ -99,9 +99,9 @@ package final class Compiler {
             throw SchemeError.syntax("missing procedure expression in ()", form: form, hint: "to write the empty list, quote it: '()")
         case .keyword, .string, .fixnum, .bignum, .rational, .flonum, .char, .boolean, .vector, .bytevector, .unspecified, .eof:
             // Self-evaluating.
-            return { _ in form }
+            return Code { _ in form }
         default:
-            return { _ in form }
+            return Code { _ in form }
         }
     }
 
@@ -110,7 +110,7 @@ package final class Compiler {
         case .local(let depth, let index, let name):
             return Compiler.localReference(depth: depth, index: index, name: name)
         case .global(let cell):
-            return { _ in
+            return Code { _ in
                 let value = cell.value
                 if case .undefined = value { throw UnboundHints.error(for: cell) }
                 return value
@@ -130,24 +130,24 @@ package final class Compiler {
             return value
         }
         switch depth {
-        case 0: return { frame in try check(frame[index]) }
-        case 1: return { frame in try check((frame.parent ?? frame)[index]) }
-        case 2: return { frame in try check((frame.parent?.parent ?? frame)[index]) }
-        default: return { frame in try check(frame.ancestor(depth)[index]) }
+        case 0: return Code { frame in try check(frame[index]) }
+        case 1: return Code { frame in try check((frame.parent ?? frame)[index]) }
+        case 2: return Code { frame in try check((frame.parent?.parent ?? frame)[index]) }
+        default: return Code { frame in try check(frame.ancestor(depth)[index]) }
         }
     }
 
     /// Code that stores into a variable (for `set!` and definitions).
-    package func assignment(_ key: Value, _ scope: Scope, value: @escaping Code, form: Value) throws -> Code {
+    package func assignment(_ key: Value, _ scope: Scope, value: Code, form: Value) throws -> Code {
         switch resolve(key, in: scope) {
         case .local(let depth, let index, _):
-            return { frame in
+            return Code { frame in
                 let v = try value(frame)
                 frame.ancestor(depth)[index] = v
                 return .unspecified
             }
         case .global(let cell):
-            return { frame in
+            return Code { frame in
                 let v = try value(frame)
                 if !cell.isBound { throw UnboundHints.error(for: cell) }
                 cell.value = v

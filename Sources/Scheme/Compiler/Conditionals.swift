@@ -6,8 +6,8 @@ extension Compiler {
         let test = try compile(items[1], scope, tail: false)
         let bodyForms = Array(items.dropFirst(2))
         let body = try Compiler.sequence(bodyForms.enumerated().map { try compile($1, scope, tail: tail && $0 == bodyForms.count - 1) })
-        if negate { return { frame in try test(frame).isTrue ? .unspecified : try body(frame) } }
-        return { frame in try test(frame).isTrue ? try body(frame) : .unspecified }
+        if negate { return Code { frame in try test(frame).isTrue ? .unspecified : try body(frame) } }
+        return Code { frame in try test(frame).isTrue ? try body(frame) : .unspecified }
     }
 
     private func isLiteral(_ value: Value, _ name: String, _ scope: Scope) -> Bool {
@@ -45,7 +45,7 @@ extension Compiler {
                 compiled.append(.test(test, try compileSequence(Array(parts.dropFirst()), scope, tail: tail, form: clause)))
             }
         }
-        return { frame in
+        return Code { frame in
             for clause in compiled {
                 switch clause {
                 case .test(let test, let body):
@@ -88,7 +88,7 @@ extension Compiler {
             }
         }
         let rt = runtime
-        return { frame in
+        return Code { frame in
             let k = try key(frame)
             for clause in clauses {
                 if let data = clause.data, !data.contains(where: { $0.isEqv(k) }) { continue }

@@ -22,7 +22,7 @@ extension Compiler {
         let inner = Scope(parent: scope, isFrame: false, module: scope.module)
         let body = try compileBody(Array(items.dropFirst(2)), inner, tail: false, form: form)
         let rt = runtime
-        return { frame in
+        return Code { frame in
             var parameters: [(Parameter, Value)] = []
             for (parameterCode, valueCode) in pairs {
                 let target = try parameterCode(frame)
@@ -56,7 +56,7 @@ extension Compiler {
         }
         let handler = try compileCond(Value.list([Compiler.coreIdentifier("cond", runtime)] + allClauses), handlerScope, tail: false)
         let rt = runtime
-        return { frame in
+        return Code { frame in
             let depth = rt.handlers.count
             do {
                 return try body(frame)

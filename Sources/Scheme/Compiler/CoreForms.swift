@@ -8,7 +8,7 @@ enum CoreForms {
             let items = try c.elements(form, "quote")
             guard items.count == 2 else { throw SchemeError.syntax("bad quote syntax: expected exactly one datum", form: form) }
             let datum = Compiler.stripSyntax(items[1])
-            return { _ in datum }
+            return Code { _ in datum }
         }
         special("if") { c, form, scope, tail in
             let items = try c.elements(form, "if")
@@ -18,10 +18,10 @@ enum CoreForms {
             let test = try c.compile(items[1], scope, tail: false)
             let then = try c.compile(items[2], scope, tail: tail)
             if items.count == 3 {
-                return { frame in try test(frame).isTrue ? try then(frame) : .unspecified }
+                return Code { frame in try test(frame).isTrue ? try then(frame) : .unspecified }
             }
             let otherwise = try c.compile(items[3], scope, tail: tail)
-            return { frame in try test(frame).isTrue ? try then(frame) : try otherwise(frame) }
+            return Code { frame in try test(frame).isTrue ? try then(frame) : try otherwise(frame) }
         }
         special("define") { c, form, scope, _ in
             guard scope.isToplevel else {
@@ -32,7 +32,7 @@ enum CoreForms {
             guard let symbol = Compiler.symbolOf(key) else { throw SchemeError.syntax("bad define syntax", form: form) }
             let cell = c.module.localCell(symbol)
             let value = try c.compileNamed(valueForm, scope, name: symbol.name)
-            return { frame in
+            return Code { frame in
                 cell.value = try value(frame)
                 return .unspecified
             }
@@ -48,7 +48,7 @@ enum CoreForms {
         special("lambda") { c, form, scope, _ in try c.compileLambdaForm(form, scope, name: nil) }
         special("begin") { c, form, scope, tail in
             let items = try c.elements(form, "begin").dropFirst()
-            if items.isEmpty { return { _ in .unspecified } }
+            if items.isEmpty { return Code { _ in .unspecified } }
             if scope.isToplevel {
                 // Top-level begin splices: definitions inside are global.
                 var codes: [Code] = []
@@ -65,20 +65,20 @@ enum CoreForms {
         special("letrec*") { c, form, scope, tail in try c.compileLetrec(form, scope, tail: tail) }
         special("and") { c, form, scope, tail in
             let items = Array(try c.elements(form, "and").dropFirst())
-            if items.isEmpty { return { _ in .true } }
+            if items.isEmpty { return Code { _ in .true } }
             let codes = try items.enumerated().map { try c.compile($1, scope, tail: tail && $0 == items.count - 1) }
             let leading = codes.dropLast(), last = codes[codes.count - 1]
-            return { frame in
+            return Code { frame in
                 for code in leading where try code(frame).isFalse { return .false }
                 return try last(frame)
             }
         }
         special("or") { c, form, scope, tail in
             let items = Array(try c.elements(form, "or").dropFirst())
-            if items.isEmpty { return { _ in .false } }
+            if items.isEmpty { return Code { _ in .false } }
             let codes = try items.enumerated().map { try c.compile($1, scope, tail: tail && $0 == items.count - 1) }
             let leading = codes.dropLast(), last = codes[codes.count - 1]
-            return { frame in
+            return Code { frame in
                 for code in leading {
                     let v = try code(frame)
                     if v.isTrue { return v }
@@ -93,7 +93,7 @@ enum CoreForms {
         special("do") { c, form, scope, tail in try c.compileDo(form, scope, tail: tail) }
         special("define-syntax") { c, form, scope, _ in
             try c.defineSyntax(form, scope)
-            return { _ in .unspecified }
+            return Code { _ in .unspecified }
         }
         special("let-syntax") { c, form, scope, tail in try c.compileLetSyntax(form, scope, tail: tail) }
         special("letrec-syntax") { c, form, scope, tail in try c.compileLetSyntax(form, scope, tail: tail) }
@@ -136,7 +136,7 @@ extension Compiler {
             name: name, location: form.asPair?.location, required: required, optionals: [], hasRest: hasRest)
         template.body = try compileBody(Array(items.dropFirst(2)), inner, tail: true, form: form)
         template.frameSize = inner.frameSize
-        return { frame in .procedure(Closure(template: template, captured: frame)) }
+        return Code { frame in .procedure(Closure(template: template, captured: frame)) }
     }
 
     /// `(let ((v e) …) body)`: the values are computed in the outer scope and
@@ -152,14 +152,14 @@ extension Compiler {
         let body = try compileBody(Array(items.dropFirst(2)), inner, tail: tail, form: form)
         if slots.count == 1 {
             let slot = slots[0], initial = inits[0]
-            return { frame in
+            return Code { frame in
                 frame[slot] = try initial(frame)
                 return try body(frame)
             }
         }
         // The inits are compiled in the outer scope, so storing each value as it
         // is computed cannot be observed by a later init.
-        return { frame in
+        return Code { frame in
             for i in 0..<slots.count { frame[slots[i]] = try inits[i](frame) }
             return try body(frame)
         }
@@ -179,7 +179,7 @@ extension Compiler {
         }
         let bodyScope = Scope(parent: current, isFrame: false, module: scope.module)
         let body = try compileBody(Array(items.dropFirst(2)), bodyScope, tail: tail, form: form)
-        return { frame in
+        return Code { frame in
             for (slot, initial) in steps { frame[slot] = try initial(frame) }
             return try body(frame)
         }
@@ -193,7 +193,7 @@ extension Compiler {
         let slots = bindings.map { inner.bind($0.0) }
         let inits = try bindings.map { try compileNamed($0.1, inner, name: Compiler.symbolOf($0.0)?.name ?? "") }
         let body = try compileBody(Array(items.dropFirst(2)), inner, tail: tail, form: form)
-        return { frame in
+        return Code { frame in
             for slot in slots { frame[slot] = .undefined }
             for i in 0..<slots.count { frame[slots[i]] = try inits[i](frame) }
             return try body(frame)
@@ -213,7 +213,7 @@ extension Compiler {
         let makeClosure = try compileLambdaForm(lambda, inner, name: Compiler.symbolOf(name)?.name)
         let rt = runtime
         let site = CallSite(form: form, location: form.asPair?.location)
-        return { frame in
+        return Code { frame in
             let procedure = try makeClosure(frame)
             frame[slot] = procedure
             guard case .procedure(let p) = procedure, let closure = p as? Closure else { return .unspecified }

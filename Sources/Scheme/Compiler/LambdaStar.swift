@@ -64,7 +64,7 @@ extension Compiler {
             hasRest: rest != nil, keywords: keywordSpecs, allowOtherKeys: allowOtherKeys)
         template.body = try compileBody(Array(items.dropFirst(2)), inner, tail: true, form: form)
         template.frameSize = inner.frameSize
-        return { frame in .procedure(Closure(template: template, captured: frame)) }
+        return Code { frame in .procedure(Closure(template: template, captured: frame)) }
     }
 
     func compileCaseLambda(_ form: Value, _ scope: Scope, name: String?) throws -> Code {
@@ -74,7 +74,7 @@ extension Compiler {
             let lambda = Value.pair(Pair(Compiler.coreIdentifier("lambda", runtime), .pair(p), location: p.location))
             return try compileLambdaForm(lambda, scope, name: name)
         }
-        return { frame in
+        return Code { frame in
             let closures = try lambdas.compactMap { code -> Closure? in
                 if case .procedure(let p) = try code(frame) { return p as? Closure }
                 return nil

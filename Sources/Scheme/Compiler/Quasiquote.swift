@@ -13,7 +13,7 @@ extension Compiler {
 
         var code: Code {
             switch self {
-            case .constant(let v): return { _ in v }
+            case .constant(let v): return Code { _ in v }
             case .computed(let c): return c
             }
         }
@@ -65,7 +65,7 @@ extension Compiler {
             }
             let codes = parts.map { ($0.splice, $0.part.code) }
             let tailCode = tail.code
-            return .computed { frame in
+            return .computed(Code { frame in
                 var result = try tailCode(frame)
                 var values: [(Bool, Value)] = []
                 values.reserveCapacity(codes.count)
@@ -81,12 +81,12 @@ extension Compiler {
                     }
                 }
                 return result
-            }
+            })
         case .vector(let vector):
             let listPart = try quasi(Value.list(vector.elements), depth: depth, scope)
             if case .constant = listPart { return .constant(Compiler.stripSyntax(template)) }
             let code = listPart.code
-            return .computed { frame in .vector(SVector(try code(frame).listElements ?? [])) }
+            return .computed(Code { frame in .vector(SVector(try code(frame).listElements ?? [])) })
         default:
             return .constant(Compiler.stripSyntax(template))
         }
@@ -96,7 +96,7 @@ extension Compiler {
         let head = Value.symbol(name)
         switch part {
         case .constant(let v): return .constant(Value.list(head, v))
-        case .computed(let c): return .computed { frame in Value.list(head, try c(frame)) }
+        case .computed(let c): return .computed(Code { frame in Value.list(head, try c(frame)) })
         }
     }
 }

@@ -8,13 +8,13 @@ enum ModuleForms {
         }
         special("define-module") { c, form, _, _ in
             try c.defineModule(form)
-            return { _ in .unspecified }
+            return Code { _ in .unspecified }
         }
         special("use-modules") { c, form, scope, _ in
             for spec in try c.elements(form, "use-modules").dropFirst() {
                 c.module.imports.append(try c.interface(for: spec, form: form, scope: scope))
             }
-            return { _ in .unspecified }
+            return Code { _ in .unspecified }
         }
         special("@") { c, form, _, _ in try c.compileModuleReference(form, privateAccess: false) }
         special("@@") { c, form, _, _ in try c.compileModuleReference(form, privateAccess: true) }
@@ -23,14 +23,14 @@ enum ModuleForms {
                 guard let symbol = Compiler.symbolOf(name) else { throw SchemeError.syntax("bad export: \(name.written(limit: 40)) is not a name", form: form) }
                 c.module.export(symbol)
             }
-            return { _ in .unspecified }
+            return Code { _ in .unspecified }
         }
         special("re-export") { c, form, _, _ in
             for name in try c.elements(form, "re-export").dropFirst() {
                 guard let symbol = Compiler.symbolOf(name) else { throw SchemeError.syntax("bad re-export: \(name.written(limit: 40)) is not a name", form: form) }
                 c.module.reexport(symbol)
             }
-            return { _ in .unspecified }
+            return Code { _ in .unspecified }
         }
     }
 }
@@ -182,7 +182,7 @@ extension Compiler {
             throw SchemeError(.unboundVariable, message: "module \(target.displayName) \(privateAccess ? "has no variable" : "does not export") \(name.name)",
                               location: form.asPair?.location, expression: form)
         }
-        return { _ in
+        return Code { _ in
             let value = cell.value
             if case .undefined = value { throw UnboundHints.error(for: cell) }
             return value

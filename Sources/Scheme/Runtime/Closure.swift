@@ -1,5 +1,9 @@
 /// Compiled code: evaluates one expression in a frame.
-package typealias Code = (Frame) throws -> Value
+package struct Code {
+    package let run: (Frame) throws -> Value
+    @inline(__always) package init(_ run: @escaping (Frame) throws -> Value) { self.run = run }
+    @inline(__always) package func callAsFunction(_ frame: Frame) throws -> Value { try run(frame) }
+}
 
 /// The compiled form of a `lambda`: shared by every closure made from it.
 package final class LambdaTemplate {
@@ -14,7 +18,7 @@ package final class LambdaTemplate {
     package let keywords: [(keyword: Symbol, defaultValue: Code?)]
     package let allowOtherKeys: Bool
     package var frameSize = 0
-    package var body: Code = { _ in .unspecified }
+    package var body = Code { _ in .unspecified }
 
     package init(
         name: String?, location: SourceLocation?, required: Int, optionals: [Code?] = [],

@@ -64,6 +64,7 @@ extension Libraries {
     /// Every library file's installer, in dependency order.
     package static func installAll(into library: inout LibraryBuilder) {
         installControl(into: &library)
+        installNumbers(into: &library)
         installChars(into: &library)
         installStrings(into: &library)
         installSymbols(into: &library)

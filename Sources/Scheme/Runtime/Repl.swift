@@ -35,7 +35,7 @@ package final class ReplSession {
         do {
             while let form = try reader.read() { forms.append(form) }
         } catch let error as SchemeError {
-            if error.kind == .read, error.message.contains("unterminated") || error.message.contains("end of input") {
+            if Reader.isIncompleteInput(error) {
                 return .proceed
             }
             pending = ""

@@ -11,13 +11,16 @@ package final class Symbol: Hashable, CustomStringConvertible {
         self.isInterned = interned
     }
 
-    private static let table = Mutex<[String: Symbol]>([:])
+    /// Keyed by UTF-8 bytes, not `String`: String equality treats canonically
+    /// equivalent spellings as equal, and Scheme symbols compare by code points.
+    private static let table = Mutex<[[UInt8]: Symbol]>([:])
 
     package static func intern(_ name: String) -> Symbol {
-        table.withLock { table in
-            if let existing = table[name] { return existing }
+        let key = Array(name.utf8)
+        return table.withLock { table in
+            if let existing = table[key] { return existing }
             let symbol = Symbol(name: name, interned: true)
-            table[name] = symbol
+            table[key] = symbol
             return symbol
         }
     }

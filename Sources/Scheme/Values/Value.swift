@@ -94,6 +94,26 @@ package final class Pair {
         self.cdr = cdr
         self.location = location
     }
+
+    /// Releasing a million-element list must not recurse a million times:
+    /// cells this one owns alone are detached onto a work list and released
+    /// one by one.
+    deinit {
+        if case .pair = car {} else if case .pair = cdr {} else { return }
+        var pending: [Pair] = []
+        Pair.detach(&car, into: &pending)
+        Pair.detach(&cdr, into: &pending)
+        while let cell = pending.popLast() {
+            Pair.detach(&cell.car, into: &pending)
+            Pair.detach(&cell.cdr, into: &pending)
+        }
+    }
+
+    private static func detach(_ value: inout Value, into pending: inout [Pair]) {
+        guard case .pair(var cell) = value else { return }
+        value = .null
+        if isKnownUniquelyReferenced(&cell) { pending.append(cell) }
+    }
 }
 
 /// A Scheme string: a mutable sequence of Unicode scalars, so `string-ref` is O(1).
