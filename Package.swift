@@ -29,7 +29,7 @@ let package = Package(
                 // The evaluator's frames, cells and closures are class fields read on
                 // every step; dynamic exclusivity checks on them are a measurable share of the
                 // run time and guard against nothing a single-threaded runtime does.
-                .unsafeFlags(["-enforce-exclusivity=unchecked"]),
+                .unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded"]),
             ]
         ),
         .target(

@@ -12,58 +12,7 @@ extension Compiler {
         // would be called through reabstraction thunks.
         let operands = try operandForms.map { try compile($0, scope, tail: false) }
         let site = CallSite(form: form, location: pair.location)
-        let rt = runtime
-        switch operands.count {
-        case 0:
-            return Code { frame in
-                var f = Value.unspecified
-                do {
-                    f = try operatorCode(frame)
-                    return try rt.call0(f, tail: tail)
-                } catch let e as SchemeError { throw site.annotate(e, f) }
-            }
-        case 1:
-            let a = operands[0]
-            return Code { frame in
-                var f = Value.unspecified
-                do {
-                    f = try operatorCode(frame)
-                    return try rt.call1(f, try a(frame), tail: tail)
-                } catch let e as SchemeError { throw site.annotate(e, f) }
-            }
-        case 2:
-            let a = operands[0], b = operands[1]
-            return Code { frame in
-                var f = Value.unspecified
-                do {
-                    f = try operatorCode(frame)
-                    let x = try a(frame)
-                    return try rt.call2(f, x, try b(frame), tail: tail)
-                } catch let e as SchemeError { throw site.annotate(e, f) }
-            }
-        case 3:
-            let a = operands[0], b = operands[1], c = operands[2]
-            return Code { frame in
-                var f = Value.unspecified
-                do {
-                    f = try operatorCode(frame)
-                    let x = try a(frame)
-                    let y = try b(frame)
-                    return try rt.call3(f, x, y, try c(frame), tail: tail)
-                } catch let e as SchemeError { throw site.annotate(e, f) }
-            }
-        default:
-            return Code { frame in
-                var f = Value.unspecified
-                do {
-                    f = try operatorCode(frame)
-                    var arguments: [Value] = []
-                    arguments.reserveCapacity(operands.count)
-                    for operand in operands { arguments.append(try operand(frame)) }
-                    return try rt.callN(f, arguments, tail: tail)
-                } catch let e as SchemeError { throw site.annotate(e, f) }
-            }
-        }
+        return Code(node: CallNode(runtime: runtime, callee: operatorCode.node, operands: operands.map(\.node), site: site, tail: tail))
     }
 }
 

@@ -94,19 +94,8 @@ extension Compiler {
         switch codes.count {
         case 0: return Code { _ in .unspecified }
         case 1: return codes[0]
-        case 2:
-            let a = codes[0], b = codes[1]
-            return Code { frame in _ = try a(frame); return try b(frame) }
-        case 3:
-            let a = codes[0], b = codes[1], c = codes[2]
-            return Code { frame in _ = try a(frame); _ = try b(frame); return try c(frame) }
         default:
-            let leading = Array(codes.dropLast())
-            let last = codes[codes.count - 1]
-            return Code { frame in
-                for code in leading { _ = try code(frame) }
-                return try last(frame)
-            }
+            return Code(node: SequenceNode(leading: codes.dropLast().map(\.node), last: codes[codes.count - 1].node))
         }
     }
 

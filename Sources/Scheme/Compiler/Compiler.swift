@@ -99,22 +99,19 @@ package final class Compiler {
             throw SchemeError.syntax("missing procedure expression in ()", form: form, hint: "to write the empty list, quote it: '()")
         case .keyword, .string, .fixnum, .bignum, .rational, .flonum, .char, .boolean, .vector, .bytevector, .unspecified, .eof:
             // Self-evaluating.
-            return Code { _ in form }
+            return Code(node: ConstantNode(form))
         default:
-            return Code { _ in form }
+            return Code(node: ConstantNode(form))
         }
     }
 
     private func compileReference(_ key: Value, _ scope: Scope) throws -> Code {
         switch resolve(key, in: scope) {
         case .local(let depth, let index, let name):
-            return Compiler.localReference(depth: depth, index: index, name: name)
+            if depth == 0 { return Code(node: LocalNode(index: index, name: name)) }
+            return Code(node: OuterLocalNode(depth: depth, index: index, name: name))
         case .global(let cell):
-            return Code { _ in
-                let value = cell.value
-                if case .undefined = value { throw UnboundHints.error(for: cell) }
-                return value
-            }
+            return Code(node: GlobalNode(cell))
         case .special(let s):
             throw SchemeError.syntax("syntactic keyword \(s.name) used as a variable", form: key, hint: "\(s.name) is a special form; it cannot be passed around as a value")
         case .macro(let m):

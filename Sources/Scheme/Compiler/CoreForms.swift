@@ -7,8 +7,7 @@ enum CoreForms {
         special("quote") { c, form, _, _ in
             let items = try c.elements(form, "quote")
             guard items.count == 2 else { throw SchemeError.syntax("bad quote syntax: expected exactly one datum", form: form) }
-            let datum = Compiler.stripSyntax(items[1])
-            return Code { _ in datum }
+            return Code(node: ConstantNode(Compiler.stripSyntax(items[1])))
         }
         special("if") { c, form, scope, tail in
             let items = try c.elements(form, "if")
@@ -17,11 +16,8 @@ enum CoreForms {
             }
             let test = try c.compile(items[1], scope, tail: false)
             let then = try c.compile(items[2], scope, tail: tail)
-            if items.count == 3 {
-                return Code { frame in try test(frame).isTrue ? try then(frame) : .unspecified }
-            }
-            let otherwise = try c.compile(items[3], scope, tail: tail)
-            return Code { frame in try test(frame).isTrue ? try then(frame) : try otherwise(frame) }
+            let otherwise = items.count == 4 ? try c.compile(items[3], scope, tail: tail).node : nil
+            return Code(node: IfNode(test: test.node, then: then.node, otherwise: otherwise))
         }
         special("define") { c, form, scope, _ in
             guard scope.isToplevel else {
@@ -150,12 +146,8 @@ extension Compiler {
         let inner = Scope(parent: scope, isFrame: false, module: scope.module)
         let slots = bindings.map { inner.bind($0.0) }
         let body = try compileBody(Array(items.dropFirst(2)), inner, tail: tail, form: form)
-        if slots.count == 1 {
-            let slot = slots[0], initial = inits[0]
-            return Code { frame in
-                frame[slot] = try initial(frame)
-                return try body(frame)
-            }
+        if slots.count >= 1 {
+            return Code(node: LetNode(slots: slots, inits: inits.map(\.node), body: body.node))
         }
         // The inits are compiled in the outer scope, so storing each value as it
         // is computed cannot be observed by a later init.

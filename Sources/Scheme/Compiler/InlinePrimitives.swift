@@ -106,31 +106,14 @@ extension Compiler {
               case .procedure(let original) = cell.value else { return nil }
         let name = cell.name.name
         let site = CallSite(form: .pair(pair), location: pair.location)
-        let rt = runtime
         if operandForms.count == 1, let fast = InlinePrimitives.unary[name] {
             let a = try compile(operandForms[0], scope, tail: false)
-            return Code { frame in
-                var x = Value.unspecified
-                do {
-                    x = try a(frame)
-                    let current = cell.value
-                    if case .procedure(let p) = current, p === original { return try fast.run(x) }
-                    return try rt.call1(current, x, tail: tail)
-                } catch let e as SchemeError { throw site.annotate(e, cell.value) }
-            }
+            return Code(node: InlineUnaryNode(runtime: runtime, cell: cell, original: original, fast: fast, operand: a.node, site: site, tail: tail))
         }
         if operandForms.count == 2, let fast = InlinePrimitives.binary[name] {
             let a = try compile(operandForms[0], scope, tail: false)
             let b = try compile(operandForms[1], scope, tail: false)
-            return Code { frame in
-                do {
-                    let x = try a(frame)
-                    let y = try b(frame)
-                    let current = cell.value
-                    if case .procedure(let p) = current, p === original { return try fast.run(x, y) }
-                    return try rt.call2(current, x, y, tail: tail)
-                } catch let e as SchemeError { throw site.annotate(e, cell.value) }
-            }
+            return Code(node: InlineBinaryNode(runtime: runtime, cell: cell, original: original, fast: fast, first: a.node, second: b.node, site: site, tail: tail))
         }
         return nil
     }

@@ -1,8 +1,26 @@
 /// Compiled code: evaluates one expression in a frame.
+///
+/// The hot forms (references, constants, `if`, calls, `let`) are dedicated
+/// node classes: a virtual call on an object whose children are `let`
+/// properties costs no reference counting, where calling a Swift closure
+/// held in another closure's context retains and releases that context.
+/// The other forms wrap a closure in a `ClosureNode`.
 package struct Code {
-    package let run: (Frame) throws -> Value
-    @inline(__always) package init(_ run: @escaping (Frame) throws -> Value) { self.run = run }
-    @inline(__always) package func callAsFunction(_ frame: Frame) throws -> Value { try run(frame) }
+    package let node: Node
+    @inline(__always) package init(_ run: @escaping (Frame) throws -> Value) { node = ClosureNode(run) }
+    @inline(__always) package init(node: Node) { self.node = node }
+    @inline(__always) package func callAsFunction(_ frame: Frame) throws -> Value { try node.run(frame) }
+}
+
+/// One compiled expression.
+package class Node {
+    package func run(_ frame: Frame) throws -> Value { .unspecified }
+}
+
+final class ClosureNode: Node {
+    let body: (Frame) throws -> Value
+    init(_ body: @escaping (Frame) throws -> Value) { self.body = body }
+    override func run(_ frame: Frame) throws -> Value { try body(frame) }
 }
 
 /// The compiled form of a `lambda`: shared by every closure made from it.
