@@ -150,7 +150,7 @@ struct Formatter {
         try directive.parameters.map { parameter in
             switch parameter {
             case .absent: return nil
-            case .number(let n): return n
+            case .number(let n): return Formatter.clamp(n)
             case .char(let c): return Int(c.value)
             case .remainingCount: return args.remaining
             case .nextArgument:
@@ -158,10 +158,14 @@ struct Formatter {
                 if case .char(let c) = value { return Int(c.value) }
                 if case .boolean(false) = value { return nil }
                 guard case .fixnum(let n) = value else { throw error("~v parameter is not an integer: \(value.written(limit: 40))") }
-                return n
+                return Formatter.clamp(n)
             }
         }
     }
+
+    /// Parameters are column counts and repetitions: bounding them keeps the
+    /// arithmetic on them from overflowing.
+    static func clamp(_ n: Int) -> Int { max(-1_000_000_000, min(n, 1_000_000_000)) }
 
     static func character(_ code: Int?, default fallback: Unicode.Scalar) -> Unicode.Scalar {
         guard let code, let value = UInt32(exactly: code), let scalar = Unicode.Scalar(value) else { return fallback }

@@ -66,7 +66,7 @@ package final class Regexp: SchemeObject {
             guard group.rm_so >= 0, group.rm_eo >= group.rm_so else { return nil }
             let lower = subject.scalarIndex(ofByte: byteStart + Int(group.rm_so))
             let upper = subject.scalarIndex(ofByte: byteStart + Int(group.rm_eo))
-            return lower..<upper
+            return lower <= upper ? lower..<upper : nil
         }
     }
 }
@@ -111,7 +111,7 @@ struct RegexSubject {
         for (i, scalar) in string.scalars.enumerated() {
             if !scalar.isASCII, isASCII {
                 isASCII = false
-                offsets = Array(0...i)
+                offsets = Array(0..<i)
             }
             if !isASCII { offsets.append(bytes.count) }
             for unit in UTF8.encode(scalar) ?? UTF8.EncodedScalar() { bytes.append(CChar(bitPattern: unit)) }

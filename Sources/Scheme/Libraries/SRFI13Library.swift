@@ -199,6 +199,7 @@ extension Libraries {
             library.define(name, arity: 2, 5) { args in
                 let s = try TextArguments.string(args, 0, name)
                 let width = try args[1].expectIndex(name, 2)
+                guard width <= TextArguments.maximumLength else { throw SchemeError.outOfRange(procedure: name, position: 2, got: args[1]) }
                 let fill = args.count > 2 ? try args[2].expectChar(name, 3) : " "
                 let range = try TextArguments.range(args, at: 3, length: s.scalars.count, who: name)
                 let piece = s.scalars[range]
