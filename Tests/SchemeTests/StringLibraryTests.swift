@@ -186,6 +186,9 @@ import Testing
         #expect(try h.call("string-delete", try h.value("char-alphabetic?"), .str("a1b2")).text == "12")
         #expect(try h.call("string-replace", .str("abcdef"), .str("XY"), .int(1), .int(3)).text == "aXYdef")
         #expect(try h.call("string-concatenate", .strings("a", "b")).text == "ab")
+        #expect(try h.call("string-replace-substring", .str("a-b-c"), .str("-"), .str("::")).text == "a::b::c")
+        #expect(try h.call("string-replace-substring", .str("λaλ"), .str("λ"), .str("")).text == "a")
+        #expect(h.failure("string-replace-substring", .str("aaa"), .str(""), .str("x"))?.kind == .outOfRange)
         #expect(try h.call("string-take-right", .str("abc"), .int(2)).text == "bc")
         #expect(try h.call("string-drop-right", .str("abc"), .int(2)).text == "a")
     }

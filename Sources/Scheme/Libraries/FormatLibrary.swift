@@ -13,7 +13,9 @@ extension Libraries {
             var formatter = Formatter(runtime: runtime, control: control.string, startColumn: destination?.column ?? 0)
             var arguments = FormatArguments(Array(args.dropFirst(2)))
             _ = try formatter.run(nodes, &arguments)
-            return try deliver(formatter.output, to: destination)
+            // Guile's format answers #t after writing to a port.
+            let result = try deliver(formatter.output, to: destination)
+            return destination == nil ? result : .true
         }
         library.define("simple-format", arity: 2, nil) { args in
             let destination = try formatDestination(args[0], "simple-format", runtime)
@@ -121,8 +123,8 @@ struct Formatter {
                 let params = try parameters(directive, &args)
                 let escape = params.isEmpty ? args.remaining == 0 : params.first.map { ($0 ?? 0) == 0 } ?? false
                 if escape { return directive.colon ? .escapeAll : .escape }
-            case .iteration(let directive, let body, let atLeastOnce):
-                try iterate(directive, body, atLeastOnce, &args)
+            case .iteration(let directive, let body):
+                try iterate(directive, body, &args)
             case .selection(let directive, let clauses, let defaultClause):
                 let flow = try select(directive, clauses, defaultClause, &args)
                 if flow != .normal { return flow }
@@ -312,7 +314,7 @@ struct Formatter {
 
     // MARK: Compound directives
 
-    private mutating func iterate(_ directive: FormatDirective, _ body: [FormatNode]?, _ atLeastOnce: Bool, _ args: inout FormatArguments) throws {
+    private mutating func iterate(_ directive: FormatDirective, _ body: [FormatNode]?, _ args: inout FormatArguments) throws {
         let nodes: [FormatNode]
         if let body {
             nodes = body
@@ -324,7 +326,7 @@ struct Formatter {
         let maximum = try parameters(directive, &args).first.flatMap { $0 } ?? Int.max
         var iterations = 0
         func shouldContinue(_ remaining: Int) -> Bool {
-            iterations < maximum && (remaining > 0 || (atLeastOnce && iterations == 0))
+            iterations < maximum && remaining > 0
         }
         if directive.at {
             // ~@{ iterates over the remaining arguments themselves.

@@ -23,7 +23,8 @@ indirect enum FormatNode {
     case literal(String)
     case simple(FormatDirective)
     /// `~{body~}`; a nil body means the control string is taken from the arguments.
-    case iteration(FormatDirective, body: [FormatNode]?, atLeastOnce: Bool)
+    /// (Guile ignores the "at least once" meaning of `~:}`, and so does Cairn.)
+    case iteration(FormatDirective, body: [FormatNode]?)
     /// `~[clause~;clause~:;default~]`.
     case selection(FormatDirective, clauses: [[FormatNode]], defaultClause: [FormatNode]?)
     case caseConversion(FormatDirective, body: [FormatNode])
@@ -85,8 +86,8 @@ struct FormatParser {
             case "{":
                 flush()
                 let (body, end) = try sequence(closers: ["}"])
-                guard let end else { throw error("missing ~}") }
-                nodes.append(.iteration(directive, body: body.isEmpty ? nil : body, atLeastOnce: end.colon))
+                guard end != nil else { throw error("missing ~}") }
+                nodes.append(.iteration(directive, body: body.isEmpty ? nil : body))
             case "[":
                 flush()
                 nodes.append(try selection(directive))

@@ -242,6 +242,23 @@ extension Libraries {
             let r2 = try TextArguments.range(args, at: 4, length: s2.scalars.count, who: "string-replace")
             return TextArguments.make(s1.scalars[..<r1.lowerBound] + s2.scalars[r2] + s1.scalars[r1.upperBound...])
         }
+        // From (ice-9 string-fun); Guix uses it. Guile loops forever on an
+        // empty pattern; Cairn reports an error instead.
+        library.define("string-replace-substring") { s, pattern, replacement in
+            let text = try s.expectString("string-replace-substring", 1).scalars
+            let needle = try pattern.expectString("string-replace-substring", 2).scalars
+            let insert = try replacement.expectString("string-replace-substring", 3).scalars
+            guard !needle.isEmpty else { throw SchemeError.outOfRange(procedure: "string-replace-substring", position: 2, got: pattern) }
+            var result: [Unicode.Scalar] = []
+            var from = 0
+            while let found = search(text[from...], for: needle[...]) {
+                result.append(contentsOf: text[from..<found])
+                result.append(contentsOf: insert)
+                from = found + needle.count
+            }
+            result.append(contentsOf: text[from...])
+            return .string(SString(scalars: result))
+        }
         library.define("string-titlecase", arity: 1, 3) { args in
             let s = try TextArguments.string(args, 0, "string-titlecase")
             let range = try TextArguments.range(args, at: 1, length: s.scalars.count, who: "string-titlecase")
