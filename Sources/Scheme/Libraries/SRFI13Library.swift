@@ -199,6 +199,7 @@ extension Libraries {
             library.define(name, arity: 2, 5) { args in
                 let s = try TextArguments.string(args, 0, name)
                 let width = try args[1].expectIndex(name, 2)
+                guard width <= TextArguments.maximumLength else { throw SchemeError.outOfRange(procedure: name, position: 2, got: args[1]) }
                 let fill = args.count > 2 ? try args[2].expectChar(name, 3) : " "
                 let range = try TextArguments.range(args, at: 3, length: s.scalars.count, who: name)
                 let piece = s.scalars[range]
@@ -240,6 +241,23 @@ extension Libraries {
             let r1 = try TextArguments.range(args, at: 2, length: s1.scalars.count, who: "string-replace")
             let r2 = try TextArguments.range(args, at: 4, length: s2.scalars.count, who: "string-replace")
             return TextArguments.make(s1.scalars[..<r1.lowerBound] + s2.scalars[r2] + s1.scalars[r1.upperBound...])
+        }
+        // From (ice-9 string-fun); Guix uses it. Guile loops forever on an
+        // empty pattern; Cairn reports an error instead.
+        library.define("string-replace-substring") { s, pattern, replacement in
+            let text = try s.expectString("string-replace-substring", 1).scalars
+            let needle = try pattern.expectString("string-replace-substring", 2).scalars
+            let insert = try replacement.expectString("string-replace-substring", 3).scalars
+            guard !needle.isEmpty else { throw SchemeError.outOfRange(procedure: "string-replace-substring", position: 2, got: pattern) }
+            var result: [Unicode.Scalar] = []
+            var from = 0
+            while let found = search(text[from...], for: needle[...]) {
+                result.append(contentsOf: text[from..<found])
+                result.append(contentsOf: insert)
+                from = found + needle.count
+            }
+            result.append(contentsOf: text[from...])
+            return .string(SString(scalars: result))
         }
         library.define("string-titlecase", arity: 1, 3) { args in
             let s = try TextArguments.string(args, 0, "string-titlecase")

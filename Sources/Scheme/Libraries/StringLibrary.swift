@@ -18,7 +18,7 @@ extension Libraries {
         library.define("make-string", arity: 1, 2) { args in
             let count = try args[0].expectIndex("make-string", 1)
             // Refuse absurd sizes before allocating: an error, not a crash.
-            guard count <= 1 << 32 else { throw SchemeError.outOfRange(procedure: "make-string", position: 1, got: args[0]) }
+            guard count <= TextArguments.maximumLength else { throw SchemeError.outOfRange(procedure: "make-string", position: 1, got: args[0]) }
             let fill = args.count > 1 ? try args[1].expectChar("make-string", 2) : Unicode.Scalar(UInt8(0))
             return .string(SString(scalars: Array(repeating: fill, count: count)))
         }

@@ -123,6 +123,10 @@ enum CharMatcher {
 
 /// Argument decoding shared by the text libraries.
 enum TextArguments {
+    /// The longest string a primitive will build from a requested length, so
+    /// that a huge count is an error rather than a failed allocation.
+    static let maximumLength = 1 << 28
+
     /// The `[start [end]]` arguments found at `args[index]` and `args[index + 1]`,
     /// checked against `length` the way Guile checks them (out-of-range errors).
     static func range(_ args: [Value], at index: Int, length: Int, who: String) throws -> Range<Int> {
