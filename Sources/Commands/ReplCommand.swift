@@ -54,7 +54,7 @@ struct ReplCommand: ParsableCommand {
     static func runProgram(_ interpreter: Interpreter, _ body: () throws -> Void) -> Int32 {
         defer { Libraries.flushPorts(of: interpreter.runtime) }
         do {
-            try body()
+            try SchemeExecution.exclusively { try body() }
             return 0
         } catch let error as SchemeError {
             if error.kind == .exit, case .fixnum(let code) = error.payload ?? .fixnum(0) { return Int32(truncatingIfNeeded: code) }

@@ -87,6 +87,13 @@ extension Libraries {
             if case .object(let o) = value, o is Promise { return .true }
             return .false
         }
+        // The current ports are parameters, so `parameterize` can rebind them.
+        library.define("current-output-port", .procedure(Parameter(name: "current-output-port",
+            get: { [unowned runtime] in runtime.currentOutputPort }, set: { [unowned runtime] in runtime.currentOutputPort = $0 })))
+        library.define("current-error-port", .procedure(Parameter(name: "current-error-port",
+            get: { [unowned runtime] in runtime.currentErrorPort }, set: { [unowned runtime] in runtime.currentErrorPort = $0 })))
+        library.define("current-input-port", .procedure(Parameter(name: "current-input-port",
+            get: { [unowned runtime] in runtime.currentInputPort }, set: { [unowned runtime] in runtime.currentInputPort = $0 })))
         library.define("command-line") { Value.list(runtime.commandLine.map { .string($0) }) }
         library.define("program-arguments") { Value.list(runtime.commandLine.map { .string($0) }) }
         library.define("exit", arity: 0, 1) { args in

@@ -29,13 +29,30 @@ extension SchemeError {
 
 /// `make-parameter`: a procedure returning the current value, rebound by `parameterize`.
 package final class Parameter: Procedure {
-    package var value: Value
+    private var storage: Value
     package let converter: Value?
+    /// For parameters that stand for runtime state (`current-output-port`).
+    private let accessor: (get: () -> Value, set: (Value) -> Void)?
+
+    package var value: Value {
+        get { accessor?.get() ?? storage }
+        set {
+            if let accessor { accessor.set(newValue) } else { storage = newValue }
+        }
+    }
 
     package init(value: Value, converter: Value?) {
-        self.value = value
+        storage = value
         self.converter = converter
+        accessor = nil
         super.init(name: "parameter")
+    }
+
+    package init(name: String, get: @escaping () -> Value, set: @escaping (Value) -> Void) {
+        storage = .unspecified
+        converter = nil
+        accessor = (get, set)
+        super.init(name: name)
     }
 
     package override func invoke(_ arguments: [Value], in runtime: Runtime) throws -> Value {

@@ -3,9 +3,9 @@ package final class Interpreter {
     package let runtime: Runtime
 
     package init(loadPath: [String] = []) {
-        runtime = Runtime()
+        runtime = SchemeExecution.exclusively { Runtime() }
         runtime.modules.loadPath = loadPath
-        Interpreter.installRoot(runtime)
+        SchemeExecution.exclusively { Interpreter.installRoot(runtime) }
     }
 
     /// Installs the core forms and every library into the root module and
@@ -27,6 +27,10 @@ package final class Interpreter {
     /// Reads and evaluates every form of `text` in the user module; returns the last value.
     @discardableResult
     package func evaluate(_ text: String, name: String = "<string>") throws -> Value {
+        try SchemeExecution.exclusively { try evaluateUnlocked(text, name: name) }
+    }
+
+    private func evaluateUnlocked(_ text: String, name: String) throws -> Value {
         let file = SourceFile(name: name, text: text)
         var reader = Reader(text: text, file: file)
         let compiler = Compiler(runtime: runtime, module: runtime.modules.user)
@@ -40,6 +44,10 @@ package final class Interpreter {
     /// Evaluates `text` with the current output port captured: what the program
     /// wrote, and the error that stopped it (nil when it ran to the end).
     package func runCapturingOutput(_ text: String, name: String = "<string>") -> (output: String, error: SchemeError?) {
+        SchemeExecution.exclusively { runCapturingOutputUnlocked(text, name: name) }
+    }
+
+    private func runCapturingOutputUnlocked(_ text: String, name: String) -> (output: String, error: SchemeError?) {
         let port = StringOutputPort()
         let saved = runtime.currentOutputPort
         runtime.currentOutputPort = .object(port)
@@ -54,24 +62,33 @@ package final class Interpreter {
     /// Evaluates `text` on a thread with a large stack, so deep recursion
     /// reports "stack overflow" only when it is really deep.
     package func evaluateOnLargeStack(_ text: String, name: String = "<string>") -> Result<Value, any Error> {
-        StackGuard.withLargeStack {
-            do { return .success(try self.evaluate(text, name: name)) } catch { return .failure(error) }
+        // The lock is taken here and the new thread runs while this one waits
+        // for it, so the evaluation is still the only Scheme running.
+        SchemeExecution.exclusively {
+            StackGuard.withLargeStack {
+                do { return .success(try self.evaluateUnlocked(text, name: name)) } catch { return .failure(error) }
+            }
         }
     }
+
 }
 
 extension Libraries {
     /// Every library file's installer, in dependency order.
     package static func installAll(into library: inout LibraryBuilder) {
-        installControl(into: &library)
         installNumbers(into: &library)
         installChars(into: &library)
         installStrings(into: &library)
         installSymbols(into: &library)
         installPorts(into: &library)
+        installFormat(into: &library)
+        installRegex(into: &library)
+        installSystem(into: &library)
         installLists(into: &library)
         installAssociationLists(into: &library)
         installHashTables(into: &library)
         installEval(into: &library)
+        // Last: its definitions (eq?, apply, the current-port parameters) win.
+        installControl(into: &library)
     }
 }

@@ -24,6 +24,10 @@ package final class ReplSession {
 
     /// Feeds one line of input; evaluates every datum it completes.
     package func feed(_ line: String, reportError: (String) -> Void) -> Outcome {
+        SchemeExecution.exclusively { feedUnlocked(line, reportError: reportError) }
+    }
+
+    private func feedUnlocked(_ line: String, reportError: (String) -> Void) -> Outcome {
         let trimmed = line.trimmingWhitespace
         if pending.isEmpty, trimmed.hasPrefix(",") {
             return command(String(trimmed.dropFirst()), reportError: reportError)
@@ -95,7 +99,7 @@ package final class ReplSession {
             Libraries.flushPorts(of: interpreter.runtime)
             return .proceed
         case "use":
-            return feed("(use-modules " + words.dropFirst().joined(separator: " ") + ")", reportError: reportError)
+            return feedUnlocked("(use-modules " + words.dropFirst().joined(separator: " ") + ")", reportError: reportError)
         default:
             reportError("error: unknown REPL command ,\(words.first ?? "")\nhint: type ,help for the list of commands\n")
             return .proceed

@@ -1,5 +1,8 @@
 import Synchronization
 
+@_silgen_name("swift_retain_n")
+private func retainMany(_ object: UnsafeMutableRawPointer, _ count: UInt32) -> UnsafeMutableRawPointer
+
 /// An interned name. Interned symbols with the same name are the same object,
 /// so `eq?` and lookups compare pointers. `gensym` makes uninterned ones.
 package final class Symbol: Hashable, CustomStringConvertible {
@@ -21,8 +24,16 @@ package final class Symbol: Hashable, CustomStringConvertible {
             if let existing = table[key] { return existing }
             let symbol = Symbol(name: name, interned: true)
             table[key] = symbol
+            Symbol.makeImmortal(symbol)
             return symbol
         }
+    }
+
+    /// Interned symbols are shared by every runtime of the process while the
+    /// Scheme module counts references non-atomically (see Package.swift): a
+    /// large extra count keeps a lost update from ever freeing one.
+    private static func makeImmortal(_ symbol: Symbol) {
+        _ = retainMany(Unmanaged.passUnretained(symbol).toOpaque(), 1 << 24)
     }
 
     /// A fresh symbol that is `eq?` to no other, even one with the same name.
