@@ -262,6 +262,7 @@ extension Libraries {
             return builder.finish()
         }
         library.alias("map-in-order", to: "map")
+        library.alias("map!", to: "map")
         library.define("for-each", arity: 2, nil) { arguments in
             try forEachTuple(arguments, "for-each", caller) { _ in }
             return .unspecified

@@ -161,3 +161,17 @@ enum ListSupport {
         return start..<end
     }
 }
+
+extension Libraries {
+    /// Every procedure of the list, SRFI-1, association-list, vector,
+    /// bytevector, hash-table and sorting libraries, in one call.
+    package static func installDataStructures(into library: inout LibraryBuilder) {
+        installLists(into: &library)
+        installAssociationLists(into: &library)
+        installSRFI1(into: &library)
+        installVectors(into: &library)
+        installBytevectors(into: &library)
+        installHashTables(into: &library)
+        installSorting(into: &library)
+    }
+}
