@@ -80,6 +80,7 @@ extension Runtime {
             return try enter(c, frame, tail: tail)
         }
         if p.kind == .primitive, case .arity1(let body) = unsafeDowncast(p, to: Primitive.self).body { return try body(x) }
+        if p is ApplyProcedure { return try applyInPlace([x], tail: tail) }
         return try call(p, [x])
     }
 
@@ -96,6 +97,7 @@ extension Runtime {
             return try enter(c, frame, tail: tail)
         }
         if p.kind == .primitive, case .arity2(let body) = unsafeDowncast(p, to: Primitive.self).body { return try body(x, y) }
+        if p is ApplyProcedure { return try applyInPlace([x, y], tail: tail) }
         return try call(p, [x, y])
     }
 
@@ -113,6 +115,7 @@ extension Runtime {
             return try enter(c, frame, tail: tail)
         }
         if p.kind == .primitive, case .arity3(let body) = unsafeDowncast(p, to: Primitive.self).body { return try body(x, y, z) }
+        if p is ApplyProcedure { return try applyInPlace([x, y, z], tail: tail) }
         return try call(p, [x, y, z])
     }
 
@@ -122,7 +125,15 @@ extension Runtime {
             let c = unsafeDowncast(p, to: Closure.self)
             return try enter(c, c.makeFrame(arguments), tail: tail)
         }
+        if p is ApplyProcedure { return try applyInPlace(arguments, tail: tail) }
         return try call(p, arguments)
+    }
+
+    /// `(apply f a … list)` called from compiled code: the target is entered
+    /// like a direct call, in tail position if the apply was.
+    func applyInPlace(_ arguments: [Value], tail: Bool) throws -> Value {
+        let (target, spread) = try ApplyProcedure.spread(arguments)
+        return try callN(target, spread, tail: tail)
     }
 }
 

@@ -27,6 +27,7 @@ enum CoreForms {
             let (key, valueForm) = try c.parseDefinition(form)
             guard let symbol = Compiler.symbolOf(key) else { throw SchemeError.syntax("bad define syntax", form: form) }
             let cell = c.module.localCell(symbol)
+            cell.isDeclared = true
             let value = try c.compileNamed(valueForm, scope, name: symbol.name)
             return Code { frame in
                 cell.value = try value(frame)

@@ -87,7 +87,16 @@ struct MatchExpander {
             } else {
                 success = Value.list([core("let"), .null] + bodyForms)
             }
-            let test = try generate(p.car, subject, success: success, fail: list(failName))
+            // A variable used twice in a pattern must match equal values: later
+            // uses become fresh variables checked once the whole pattern matched.
+            var seen = Set<ObjectIdentifier>()
+            var constraints: [(Value, Value)] = []
+            let pattern = renameRepeats(p.car, &seen, &constraints)
+            if !constraints.isEmpty {
+                let checks = constraints.map { list(core("equal?"), $0.0, $0.1) }
+                success = list(core("if"), Value.list([core("and")] + checks), success, list(failName))
+            }
+            let test = try generate(pattern, subject, success: success, fail: list(failName))
             body = letOne(failName, thunk(body), test)
         }
         return MatchForms.located(letOne(subject, items[1], body), form)
@@ -166,6 +175,36 @@ struct MatchExpander {
             return list(core("if"), list(core("vector?"), subject), letOne(l, list(core("vector->list"), subject), inner), fail)
         default:
             return list(core("if"), list(core("equal?"), subject, list(core("quote"), pattern)), success, fail)
+        }
+    }
+
+    private func renameRepeats(_ pattern: Value, _ seen: inout Set<ObjectIdentifier>, _ constraints: inout [(Value, Value)]) -> Value {
+        switch pattern {
+        case .symbol, .object(is Identifier):
+            guard !isNamed(pattern, ["_", "...", "___", "..1"]), let key = Scope.keyIdentity(pattern) else { return pattern }
+            if seen.insert(key).inserted { return pattern }
+            let copy = fresh("same")
+            constraints.append((copy, pattern))
+            return copy
+        case .pair(let p):
+            if let head = Compiler.symbolOf(p.car)?.name, ["quote", "quasiquote", "not", "or"].contains(head) { return pattern }
+            if let head = Compiler.symbolOf(p.car)?.name, ["?", "=", "$"].contains(head), case .pair(let args) = p.cdr {
+                // The first argument is an expression, not a pattern.
+                let rest = renameRepeats(args.cdr, &seen, &constraints)
+                return .pair(Pair(p.car, .pair(Pair(args.car, rest)), location: p.location))
+            }
+            if Compiler.symbolOf(p.car)?.name == "and" {
+                return .pair(Pair(p.car, renameRepeats(p.cdr, &seen, &constraints), location: p.location))
+            }
+            if case .pair(let next) = p.cdr, isNamed(next.car, ["...", "___", "..1"]) {
+                // Repeated sub-patterns bind lists; leave them and what follows alone.
+                return pattern
+            }
+            let car = renameRepeats(p.car, &seen, &constraints)
+            let cdr = renameRepeats(p.cdr, &seen, &constraints)
+            return .pair(Pair(car, cdr, location: p.location))
+        default:
+            return pattern
         }
     }
 

@@ -16,16 +16,7 @@ extension Libraries {
             }
             return .boolean(bools.allSatisfy { $0 == bools[0] })
         }
-        library.define("apply", arity: 1, nil) { args in
-            var arguments = Array(args.dropFirst().dropLast())
-            if args.count > 1 {
-                guard let last = args.last, let spread = last.listElements else {
-                    throw SchemeError.wrongType(procedure: "apply", position: args.count, expected: "list", got: args.last ?? .null)
-                }
-                arguments.append(contentsOf: spread)
-            }
-            return try runtime.apply(args[0], arguments)
-        }
+        library.define("apply", .procedure(ApplyProcedure()))
         library.define("values", arity: 0, nil) { args in
             args.count == 1 ? args[0] : .values(MultipleValues(args))
         }

@@ -12,6 +12,12 @@ package final class GlobalCell {
         self.value = value
     }
 
+    /// Set once a top-level `define` of this name has been compiled: from then
+    /// on the module's own variable hides an imported one, even before the
+    /// definition has run (so a recursive procedure calls itself, not an
+    /// imported procedure of the same name).
+    package var isDeclared = false
+
     package var isBound: Bool {
         if case .undefined = value { return false }
         return true
@@ -56,7 +62,7 @@ package final class Module: SchemeObject {
     /// Finds `name` among the module's own bound variables, then its imports.
     /// Unbound own cells (forward references) do not hide an import.
     package func lookup(_ name: Symbol) -> GlobalCell? {
-        if let cell = table[name], cell.isBound { return cell }
+        if let cell = table[name], cell.isBound || cell.isDeclared { return cell }
         for interface in imports {
             if let cell = interface.lookup(name) { return cell }
         }

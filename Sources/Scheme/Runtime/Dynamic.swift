@@ -134,3 +134,29 @@ package final class EscapeContinuation: Procedure {
         throw ContinuationInvoked(target: self, values: arguments)
     }
 }
+
+/// `apply`. Call sites recognise it so that `(apply f args)` in tail position
+/// is a proper tail call (loops written with apply run in constant space).
+package final class ApplyProcedure: Procedure {
+    package init() { super.init(name: "apply") }
+
+    /// The procedure and the spread argument list.
+    static func spread(_ args: [Value]) throws -> (Value, [Value]) {
+        guard let target = args.first else {
+            throw SchemeError.wrongArgumentCount(procedure: "apply", expected: "at least 1", given: 0)
+        }
+        var arguments = Array(args.dropFirst().dropLast())
+        if args.count > 1 {
+            guard let last = args.last, let list = last.listElements else {
+                throw SchemeError.wrongType(procedure: "apply", position: args.count, expected: "list", got: args.last ?? .null)
+            }
+            arguments.append(contentsOf: list)
+        }
+        return (target, arguments)
+    }
+
+    package override func invoke(_ arguments: [Value], in runtime: Runtime) throws -> Value {
+        let (target, spread) = try ApplyProcedure.spread(arguments)
+        return try runtime.apply(target, spread)
+    }
+}

@@ -84,10 +84,9 @@ extension Libraries {
         installFormat(into: &library)
         installRegex(into: &library)
         installSystem(into: &library)
-        installLists(into: &library)
-        installAssociationLists(into: &library)
-        installHashTables(into: &library)
+        installDataStructures(into: &library)
         installEval(into: &library)
+        installReaderAndMisc(into: &library)
         // Last: its definitions (eq?, apply, the current-port parameters) win.
         installControl(into: &library)
     }
