@@ -222,13 +222,13 @@ extension Compiler {
         }
         var seen = Set<ObjectIdentifier>()
         return try entries.map { entry in
-            guard let parts = entry.listElements, parts.count == 2 || parts.count == 1, Compiler.isIdentifier(parts[0]) else {
+            guard let parts = entry.listElements, parts.count == 2, Compiler.isIdentifier(parts[0]) else {
                 throw SchemeError.syntax("bad \(what) binding \(entry.written(limit: 40)): expected (name expression)", form: form)
             }
             if what != "let*", let id = Scope.keyIdentity(parts[0]), !seen.insert(id).inserted {
                 throw SchemeError.syntax("duplicate binding \(parts[0].written(limit: 40)) in \(what)", form: form)
             }
-            return (parts[0], parts.count == 2 ? parts[1] : .unspecified)
+            return (parts[0], parts[1])
         }
     }
 }

@@ -20,14 +20,20 @@ package enum ErrorReport {
             text += "\(error.fullMessage)\n"
         }
         if let hint = error.hint { text += "hint: \(hint)\n" }
-        if backtrace, error.backtrace.count > 1 || (error.backtrace.count == 1 && error.location == nil) {
-            text += "backtrace (innermost first):\n"
-            for frame in error.backtrace {
-                let place = frame.location.map { "\($0)" } ?? "<unknown>"
-                let expression = frame.expression.map { Compiler.stripSyntax($0).written(limit: 70) } ?? ""
-                text += "  \(place): \(expression)\n"
-            }
-            if error.omittedFrames > 0 { text += "  … \(error.omittedFrames) more frames\n" }
+        // Frames of code a macro wrote have no position; a recursion shows its
+        // cycle once.
+        var seen = Set<String>()
+        var lines: [String] = []
+        var repeated = error.omittedFrames
+        for frame in error.backtrace {
+            guard let location = frame.location else { continue }
+            let expression = frame.expression.map { Compiler.stripSyntax($0).written(limit: 70) } ?? ""
+            let line = "  \(location): \(expression)"
+            if seen.insert(line).inserted { lines.append(line) } else { repeated += 1 }
+        }
+        if backtrace, lines.count > 1 || (lines.count == 1 && error.location == nil) {
+            text += "backtrace (innermost first):\n" + lines.joined(separator: "\n") + "\n"
+            if repeated > 0 { text += "  … \(repeated) more frames of the same calls\n" }
         }
         return text
     }
@@ -36,8 +42,7 @@ package enum ErrorReport {
 extension SchemeError {
     /// The message with irritants appended, as `(error "msg" 1 2)` shows it.
     package var fullMessage: String {
-        guard kind == .misc || kind == .assertion, !irritants.isEmpty, who == nil || kind == .misc else { return message }
-        if kind == .assertion { return message }
+        guard guileErrorArguments != nil, !irritants.isEmpty else { return message }
         return ([message] + irritants.map { $0.written(limit: 80) }).joined(separator: " ")
     }
 }

@@ -41,6 +41,20 @@ extension Runtime {
     /// Evaluates one top-level form: `begin` splices, so definitions and
     /// macros inside take effect before the next form is compiled.
     package func evaluateToplevel(_ form: Value, compiler: Compiler) throws -> Value {
+        do {
+            return try evaluateToplevelForm(form, compiler: compiler)
+        } catch var error as SchemeError where error.location == nil && error.kind != .exit {
+            // Errors found while compiling (an unknown module, a bad special
+            // form deep inside) point at the top-level form at least.
+            if let location = form.asPair?.location {
+                error.location = location
+                error.expression = form
+            }
+            throw error
+        }
+    }
+
+    private func evaluateToplevelForm(_ form: Value, compiler: Compiler) throws -> Value {
         let scope = Scope(parent: nil, isFrame: true, module: compiler.module)
         scope.isToplevel = true
         let expanded = try compiler.expandHead(form, scope)

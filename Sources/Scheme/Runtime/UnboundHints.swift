@@ -29,7 +29,10 @@ package enum UnboundHints {
             if distance <= threshold, distance < target.count { scored.append((distance, candidate)) }
         }
         scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        return scored.prefix(limit).map(\.1)
+        // Only the closest names: a typo one edit away should not be drowned
+        // by names three edits away.
+        guard let best = scored.first?.0 else { return [] }
+        return scored.prefix { $0.0 == best }.prefix(limit).map(\.1)
     }
 
     /// Levenshtein distance with adjacent transpositions counted as one edit.

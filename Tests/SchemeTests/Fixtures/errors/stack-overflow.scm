@@ -1,0 +1,2 @@
+(define (loop n) (+ 1 (loop n)))
+(loop 0)

@@ -1,0 +1,3 @@
+(define (greet name)
+  (string-apend "hello, " name))
+(greet "you")

@@ -1,0 +1,3 @@
+;; a comment
+(use-modules (srfi srfi-1)
+             (gnu packages nothing))

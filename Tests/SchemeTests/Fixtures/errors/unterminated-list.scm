@@ -1,0 +1,2 @@
+(define x (list 1 2
+(display x)

@@ -1,0 +1,2 @@
+(define lst (list 1 2))
+(car (cdr (cdr lst)))
