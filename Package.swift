@@ -30,8 +30,8 @@ let package = Package(
                 // every step; dynamic exclusivity checks on them guard against nothing
                 // a single-threaded runtime does. Reference counting is non-atomic
                 // (fib 30: 0.49 s -> 0.34 s): Scheme runs on one thread at a time per
-                // process (`SchemeExecution`), and interned symbols, the only objects
-                // shared between runtimes, are never freed.
+                // process (`SchemeExecution`); interned symbols, the only objects
+                // shared between runtimes, stay in the intern table for good.
                 .unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded"]),
             ]
         ),

@@ -1,7 +1,15 @@
 import Synchronization
 
-@_silgen_name("swift_retain_n")
-private func retainMany(_ object: UnsafeMutableRawPointer, _ count: UInt32) -> UnsafeMutableRawPointer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The runtime's `swift_retain_n`, looked up once (naming it directly is
+/// reserved to the Swift runtime).
+private let retainMany: (@convention(c) (UnsafeMutableRawPointer, UInt32) -> UnsafeMutableRawPointer)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "swift_retain_n") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutableRawPointer, UInt32) -> UnsafeMutableRawPointer).self)
+}()
 
 /// An interned name. Interned symbols with the same name are the same object,
 /// so `eq?` and lookups compare pointers. `gensym` makes uninterned ones.
@@ -33,7 +41,7 @@ package final class Symbol: Hashable, CustomStringConvertible {
     /// Scheme module counts references non-atomically (see Package.swift): a
     /// large extra count keeps a lost update from ever freeing one.
     private static func makeImmortal(_ symbol: Symbol) {
-        _ = retainMany(Unmanaged.passUnretained(symbol).toOpaque(), 1 << 24)
+        _ = retainMany?(Unmanaged.passUnretained(symbol).toOpaque(), 1 << 24)
     }
 
     /// A fresh symbol that is `eq?` to no other, even one with the same name.

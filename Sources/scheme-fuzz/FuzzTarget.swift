@@ -2,7 +2,7 @@
 //
 // Build and run with libFuzzer (see bench/../README "Fuzzing"):
 //   swift build -c release --product scheme-fuzz \
-//     -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -DFUZZING
+//     -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
 //   .build/release/scheme-fuzz -max_total_time=600 -rss_limit_mb=4096 Fuzz/corpus
 // Without those flags it builds as a replayer: `scheme-fuzz FILE…` runs each
 // file through the same checks, to reproduce a crash the fuzzer saved.
@@ -29,10 +29,15 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     return 0
 }
 #else
-for path in CommandLine.arguments.dropFirst() {
-    if let text = SourceText.read(path) {
-        FuzzBody.check(Array(text.utf8))
-        print("ok: \(path)")
+@main
+enum Replayer {
+    static func main() {
+        for path in CommandLine.arguments.dropFirst() {
+            if let text = SourceText.read(path) {
+                FuzzBody.check(Array(text.utf8))
+                print("ok: \(path)")
+            }
+        }
     }
 }
 #endif
