@@ -8,6 +8,7 @@ extension Libraries {
         installListConstruction(into: &library)
         installListAccess(into: &library)
         installMembership(into: &library)
+        installListDeletion(into: &library)
         installMapping(into: &library)
     }
 

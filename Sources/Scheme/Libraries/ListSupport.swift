@@ -171,6 +171,7 @@ extension Libraries {
         installSRFI1(into: &library)
         installVectors(into: &library)
         installBytevectors(into: &library)
+        installBytevectorIntegers(into: &library)
         installHashTables(into: &library)
         installSorting(into: &library)
     }

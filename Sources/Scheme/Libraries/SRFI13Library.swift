@@ -5,6 +5,7 @@ extension Libraries {
         installSRFI13Searching(into: &library)
         installSRFI13Building(into: &library)
         installSRFI13Folding(into: &library)
+        installSRFI13Extras(into: &library)
     }
 
     // MARK: Searching and comparing
@@ -226,7 +227,10 @@ extension Libraries {
         library.define("string-reverse", arity: 1, 3) { args in
             let s = try TextArguments.string(args, 0, "string-reverse")
             let range = try TextArguments.range(args, at: 1, length: s.scalars.count, who: "string-reverse")
-            return TextArguments.make(s.scalars[range].reversed())
+            // Guile returns the whole string with only [start, end) reversed.
+            var scalars = s.scalars
+            scalars[range].reverse()
+            return .string(SString(scalars: scalars))
         }
         library.define("string-concatenate") { list in
             var result: [Unicode.Scalar] = []

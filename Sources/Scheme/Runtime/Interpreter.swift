@@ -18,6 +18,7 @@ package final class Interpreter {
         ControlForms.install(into: root, runtime: runtime)
         RecordForms.install(into: root, runtime: runtime)
         MatchForms.install(into: root, runtime: runtime)
+        EndiannessForm.install(into: root, runtime: runtime)
         var library = LibraryBuilder(runtime: runtime)
         Libraries.installAll(into: &library)
         for (name, value) in library.bindings { root.define(name, value) }
