@@ -77,6 +77,15 @@ package final class Module: SchemeObject {
         exports[exported ?? name] = lookup(name) ?? localCell(name)
     }
 
+    /// Drops every binding: primitives hold their runtime strongly, so the
+    /// tables must be emptied for a discarded runtime to be freed.
+    package func clear() {
+        table.removeAll()
+        exports.removeAll()
+        imports.removeAll()
+        autoloads.removeAll()
+    }
+
     /// Exports every binding of the module (the root module's public interface).
     package func exportAll() {
         for (name, cell) in table { exports[name] = cell }

@@ -42,6 +42,14 @@ package final class ModuleRegistry {
         modules["guile-user"] = user
     }
 
+    /// Breaks the cycles between the runtime and its modules (see `Module.clear`).
+    func tearDown() {
+        for module in modules.values { module.clear() }
+        modules.removeAll()
+        root.clear()
+        user.clear()
+    }
+
     static func key(_ name: [Symbol]) -> String { name.map(\.name).joined(separator: " ") }
 
     package func existing(_ name: [Symbol]) -> Module? {

@@ -8,6 +8,15 @@ package final class Interpreter {
         SchemeExecution.exclusively { Interpreter.installRoot(runtime) }
     }
 
+    deinit {
+        SchemeExecution.exclusively {
+            runtime.modules.tearDown()
+            runtime.handlers.removeAll()
+            runtime.pendingClosure = nil
+            runtime.pendingFrame = nil
+        }
+    }
+
     /// Installs the core forms and every library into the root module and
     /// exports them all, so `(guile)` and its aliases can be imported.
     static func installRoot(_ runtime: Runtime) {
