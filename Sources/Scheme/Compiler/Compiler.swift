@@ -7,6 +7,11 @@ package final class Compiler {
     package var module: Module
     /// `#:re-export` names waiting for the rest of a `define-module` form.
     var pendingReexports: [(Symbol, Symbol)] = []
+    /// Macro expansions nested inside one another right now: a macro that
+    /// keeps expanding into itself is stopped with an error, not run until
+    /// memory is gone.
+    private var expansionDepth = 0
+    static let expansionLimit = 10_000
 
     package init(runtime: Runtime, module: Module) {
         self.runtime = runtime
@@ -90,6 +95,8 @@ package final class Compiler {
                     return try special.compile(self, form, scope, tail)
                 case .macro(let macro):
                     let expansion = try expand(macro, form, scope)
+                    expansionDepth += 1
+                    defer { expansionDepth -= 1 }
                     return try compile(expansion, scope, tail: tail)
                 default: break
                 }
@@ -158,6 +165,11 @@ package final class Compiler {
     // MARK: Macros
 
     package func expand(_ macro: Macro, _ form: Value, _ scope: Scope) throws -> Value {
+        try runtime.consumeFuel()
+        guard expansionDepth < Compiler.expansionLimit else {
+            throw SchemeError.syntax("macro \(macro.name) expands without end (\(Compiler.expansionLimit) nested expansions)", form: form,
+                                     hint: "a rule of \(macro.name) produces another use of \(macro.name) that never reaches a base case")
+        }
         switch macro.transformer {
         case .rules(let rules):
             return try rules.expand(form, useScope: scope, macro: macro, compiler: self)
@@ -172,8 +184,14 @@ package final class Compiler {
     /// Expands macro uses at the head of `form` until it is a core form or an application.
     package func expandHead(_ form: Value, _ scope: Scope) throws -> Value {
         var current = form
+        var count = 0
         while case .pair(let pair) = current, let binding = syntaxBinding(pair.car, in: scope), case .macro(let macro) = binding {
             try StackGuard.check()
+            count += 1
+            guard count < Compiler.expansionLimit else {
+                throw SchemeError.syntax("macro \(macro.name) expands without end (\(Compiler.expansionLimit) expansions of one form)", form: form,
+                                         hint: "a rule of \(macro.name) produces another use of \(macro.name) that never reaches a base case")
+            }
             current = try expand(macro, current, scope)
         }
         return current

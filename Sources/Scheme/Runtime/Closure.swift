@@ -183,7 +183,7 @@ extension Runtime {
 extension Runtime {
     /// Counts procedure calls against `fuel`, so that a host (the fuzzer, a
     /// time-boxed evaluation) can stop a program that would run forever.
-    @inline(__always) func consumeFuel() throws {
+    @inline(__always) package func consumeFuel() throws {
         fuel &-= 1
         if fuel < 0 {
             fuel = 0
