@@ -11,7 +11,9 @@ need python3 python3
 
 if [ -z "${CAIRN:-}" ]; then
     swift build -c release --static-swift-stdlib --product cairn >&2
-    CAIRN="$PWD/$(swift build -c release --show-bin-path)/cairn"
+    bin=$(swift build -c release --show-bin-path)
+    case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
+    CAIRN="$bin/cairn"
 fi
 export CAIRN
 

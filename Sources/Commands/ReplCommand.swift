@@ -31,23 +31,27 @@ struct ReplCommand: ParsableCommand {
     func run() throws {
         let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath)
         let runtime = interpreter.runtime
-        let status: Int32 = StackGuard.withLargeStack {
+        // The process ends as soon as the program does: freeing the heap the
+        // program built (every module, closure and datum) would only cost time.
+        StackGuard.withLargeStack {
+            let status: Int32
             if let expressions {
                 runtime.commandLine = ["cairn"] + script
-                return ReplCommand.runProgram(interpreter) { try interpreter.evaluate(expressions, name: "<command-line>") }
-            }
-            if let file = script.first {
+                status = ReplCommand.runProgram(interpreter) { try interpreter.evaluate(expressions, name: "<command-line>") }
+            } else if let file = script.first {
                 runtime.commandLine = script
-                return ReplCommand.runProgram(interpreter) {
+                status = ReplCommand.runProgram(interpreter) {
                     let forms = try runtime.modules.readSource(file)
                     let compiler = Compiler(runtime: runtime, module: runtime.modules.user)
                     for form in forms { _ = try runtime.evaluateToplevel(form, compiler: compiler) }
                 }
+            } else {
+                runtime.commandLine = ["cairn"]
+                status = ReplCommand.interactive(interpreter)
             }
-            runtime.commandLine = ["cairn"]
-            return ReplCommand.interactive(interpreter)
+            Libraries.flushPorts(of: runtime)
+            Glibc.exit(status)
         }
-        if status != 0 { throw ExitCode(status) }
     }
 
     /// Runs a script or `-c` program: its errors end it with status 1, `(exit N)` with N.

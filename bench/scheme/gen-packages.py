@@ -8,6 +8,7 @@ directory, count = sys.argv[1], int(sys.argv[2])
 os.makedirs(os.path.join(directory, "bench"), exist_ok=True)
 with open(os.path.join(directory, "bench", "packages.scm"), "w") as out:
     out.write("""(define-module (bench packages)
+  #:use-module (srfi srfi-9)
   #:export (all-packages force-all))
 
 (define-record-type <package>
