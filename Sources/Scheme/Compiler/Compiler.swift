@@ -11,7 +11,7 @@ package final class Compiler {
     /// keeps expanding into itself is stopped with an error, not run until
     /// memory is gone.
     private var expansionDepth = 0
-    static let expansionLimit = 10_000
+    static let expansionLimit = 4_000
 
     package init(runtime: Runtime, module: Module) {
         self.runtime = runtime
