@@ -218,8 +218,14 @@ extension Libraries {
             let same = try ListSupport.procedure(arguments[2], "member", 3)
             return try member(item, arguments[1], "member") { try caller.test(same, item, $0) }
         }
-        library.define("assq") { key, alist in try association(key, alist, "assq") { $0.isEq(key) } }
-        library.define("assv") { key, alist in try association(key, alist, "assv") { $0.isEqv(key) } }
+        library.define("assq") { key, alist in
+            if let found = ImmediateKey(key)?.association(in: alist) { return found }
+            return try association(key, alist, "assq") { $0.isEq(key) }
+        }
+        library.define("assv") { key, alist in
+            if let found = ImmediateKey(key)?.association(in: alist) { return found }
+            return try association(key, alist, "assv") { $0.isEqv(key) }
+        }
         library.define("assoc", arity: 2, 3) { arguments in
             let key = arguments[0]
             guard arguments.count > 2 else { return try association(key, arguments[1], "assoc") { $0.isEqual(key) } }
@@ -305,5 +311,57 @@ extension ListSupport {
             throw SchemeError.wrongType(procedure: who, position: position, expected: "list", got: list)
         }
         return count
+    }
+}
+
+/// A key that `eq?`, `eqv?` and `equal?` all compare the same way (small
+/// integers, characters, booleans, symbols). Lookups with one walk the list
+/// through unowned references and compare payloads in place: no reference
+/// counting per element, which makes `assq`/`assv` on long lists several
+/// times faster. Anything unusual (an improper or very long list) falls back
+/// to the checked walk, which reports errors and cycles.
+enum ImmediateKey {
+    case fixnum(Int)
+    case char(Unicode.Scalar)
+    case boolean(Bool)
+    case symbol(ObjectIdentifier)
+
+    init?(_ value: Value) {
+        switch value {
+        case .fixnum(let n): self = .fixnum(n)
+        case .char(let c): self = .char(c)
+        case .boolean(let b): self = .boolean(b)
+        case .symbol(let s): self = .symbol(ObjectIdentifier(s))
+        default: return nil
+        }
+    }
+
+    @inline(__always) func matches(_ value: Value) -> Bool {
+        switch (self, value) {
+        case (.fixnum(let a), .fixnum(let b)): return a == b
+        case (.char(let a), .char(let b)): return a == b
+        case (.boolean(let a), .boolean(let b)): return a == b
+        case (.symbol(let a), .symbol(let b)): return a == ObjectIdentifier(b)
+        default: return false
+        }
+    }
+
+    /// The entry whose car matches, `#f` at the end of a proper list, or nil
+    /// to let the checked walk decide (improper list, non-pair entry, cycle).
+    func association(in alist: Value) -> Value? {
+        guard case .pair(let first) = alist else { return alist.isNull ? .false : nil }
+        unowned(unsafe) var cell = first
+        var steps = 0
+        while true {
+            guard case .pair(let entry) = cell.car else { return nil }
+            if matches(entry.car) { return cell.car }
+            steps += 1
+            if steps > 10_000_000 { return nil }
+            switch cell.cdr {
+            case .pair(let next): cell = next
+            case .null: return .false
+            default: return nil
+            }
+        }
     }
 }
