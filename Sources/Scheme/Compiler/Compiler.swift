@@ -126,21 +126,6 @@ package final class Compiler {
         }
     }
 
-    package static func localReference(depth: Int, index: Int, name: Symbol) -> Code {
-        func check(_ value: Value) throws -> Value {
-            if case .undefined = value {
-                throw SchemeError(.unboundVariable, message: "variable \(name.name) used before its definition", irritants: [.symbol(name)], hint: "a letrec or internal define refers to a variable whose value is not computed yet")
-            }
-            return value
-        }
-        switch depth {
-        case 0: return Code { frame in try check(frame[index]) }
-        case 1: return Code { frame in try check((frame.parent ?? frame)[index]) }
-        case 2: return Code { frame in try check((frame.parent?.parent ?? frame)[index]) }
-        default: return Code { frame in try check(frame.ancestor(depth)[index]) }
-        }
-    }
-
     /// Code that stores into a variable (for `set!` and definitions).
     package func assignment(_ key: Value, _ scope: Scope, value: Code, form: Value) throws -> Code {
         switch resolve(key, in: scope) {
