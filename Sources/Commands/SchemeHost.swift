@@ -1,5 +1,6 @@
 import Basics
 import Scheme
+import StoreFormats
 
 /// How commands run Scheme: the load path from `-L` and `CAIRN_LOAD_PATH`,
 /// and module files read through an on-disk cache of parsed forms keyed by
@@ -44,7 +45,7 @@ struct FormCache {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let file = SourceFile(name: path, text: text)
-        let key = HashContext.digest(.sha256, of: bytes).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let key = Base16.encode(HashContext.digest(.sha256, of: bytes))
         let entry = directory + "/" + key + ".forms"
         if let cached = try? FileSystem.readFile(entry), let forms = FormCodec.decode(cached, file: file) {
             return forms
@@ -54,11 +55,5 @@ struct FormCache {
         try? FileSystem.createDirectories(directory, mode: 0o700)
         try? FileSystem.writeAtomically(FormCodec.encode(forms), to: entry, mode: 0o600)
         return forms
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

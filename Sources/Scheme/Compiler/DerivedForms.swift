@@ -60,7 +60,6 @@ enum DerivedForms {
             let items = try parts(c, form, "let-values", atLeast: 3, "(let-values (((formals) expression) …) body …)")
             guard let bindings = items[1].listElements else { throw SchemeError.syntax("bad let-values bindings", form: form) }
             // Evaluate every expression in the outer scope into temporaries, then bind.
-            var body = Value.list([core("let"), .null] + items.dropFirst(2))
             var renames: [(Value, Value)] = []
             var outer: [(Value, Value)] = []
             for binding in bindings {
@@ -80,7 +79,7 @@ enum DerivedForms {
                 }
                 outer.append((Value.list(temporaries, tail: restTemp), pair[1]))
             }
-            body = Value.list([core("let"), Value.list(renames.map { Value.list($0.0, $0.1) })] + items.dropFirst(2))
+            var body = Value.list([core("let"), Value.list(renames.map { Value.list($0.0, $0.1) })] + items.dropFirst(2))
             for (formals, expression) in outer.reversed() {
                 body = Value.list(core("call-with-values"), Value.list(core("lambda"), .null, expression), Value.list(core("lambda"), formals, body))
             }
