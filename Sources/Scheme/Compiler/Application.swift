@@ -96,7 +96,13 @@ extension Runtime {
             frame[1] = y
             return try enter(c, frame, tail: tail)
         }
-        if p.kind == .primitive, case .arity2(let body) = unsafeDowncast(p, to: Primitive.self).body { return try body(x, y) }
+        if p.kind == .primitive {
+            let primitive = unsafeDowncast(p, to: Primitive.self)
+            if case .arity2(let body) = primitive.body { return try body(x, y) }
+            if let binary = primitive.binary, primitive.minimum <= 2, primitive.maximum.map({ $0 >= 2 }) ?? true {
+                return try binary(x, y)
+            }
+        }
         if p is ApplyProcedure { return try applyInPlace([x, y], tail: tail) }
         return try call(p, [x, y])
     }

@@ -19,19 +19,25 @@ extension Compiler {
         }
     }
 
-    private func tagged(_ value: Value, _ name: String) -> Value? {
-        guard case .pair(let p) = value, let symbol = Compiler.symbolOf(p.car), symbol.name == name,
+    private static let unquote = Symbol.intern("unquote")
+    private static let unquoteSplicing = Symbol.intern("unquote-splicing")
+    private static let quasiquote = Symbol.intern("quasiquote")
+
+    /// The operand of `(name operand)`; symbols are interned, so identity
+    /// compares names.
+    private func tagged(_ value: Value, _ name: Symbol) -> Value? {
+        guard case .pair(let p) = value, let symbol = Compiler.symbolOf(p.car), symbol === name,
               case .pair(let rest) = p.cdr, rest.cdr.isNull else { return nil }
         return rest.car
     }
 
     private func quasi(_ template: Value, depth: Int, _ scope: Scope) throws -> Part {
         try StackGuard.check()
-        if let inner = tagged(template, "unquote") {
+        if let inner = tagged(template, Self.unquote) {
             if depth == 1 { return .computed(try compile(inner, scope, tail: false)) }
             return wrap("unquote", try quasi(inner, depth: depth - 1, scope))
         }
-        if let inner = tagged(template, "quasiquote") {
+        if let inner = tagged(template, Self.quasiquote) {
             return wrap("quasiquote", try quasi(inner, depth: depth + 1, scope))
         }
         switch template {
@@ -46,13 +52,13 @@ extension Compiler {
                     break
                 }
                 // `(a . ,b)` reads as (a unquote b): the unquote is the tail.
-                if tagged(current, "unquote") != nil || tagged(current, "quasiquote") != nil {
+                if tagged(current, Self.unquote) != nil || tagged(current, Self.quasiquote) != nil {
                     tail = try quasi(current, depth: depth, scope)
                     break
                 }
-                if depth == 1, let spliced = tagged(p.car, "unquote-splicing") {
+                if depth == 1, let spliced = tagged(p.car, Self.unquoteSplicing) {
                     parts.append((true, .computed(try compile(spliced, scope, tail: false))))
-                } else if let spliced = tagged(p.car, "unquote-splicing") {
+                } else if let spliced = tagged(p.car, Self.unquoteSplicing) {
                     parts.append((false, wrap("unquote-splicing", try quasi(spliced, depth: depth - 1, scope))))
                 } else {
                     parts.append((false, try quasi(p.car, depth: depth, scope)))

@@ -69,6 +69,9 @@ extension Compiler {
 
     /// Turns macro-introduced identifiers back into symbols (for `quote`).
     package static func stripSyntax(_ value: Value) -> Value {
+        // Most data (every quoted list the reader produced) holds no
+        // identifiers: a walk that allocates nothing proves it.
+        guard containsSyntax(value) else { return value }
         switch value {
         case .object(let o as Identifier): return .symbol(o.symbol)
         case .pair(let p):
@@ -91,6 +94,24 @@ extension Compiler {
             let stripped = v.elements.map(stripSyntax)
             return .vector(SVector(stripped, mutable: false))
         default: return value
+        }
+    }
+
+    /// Whether `value` holds an identifier anywhere (cdr chains walked
+    /// iteratively; circular data cannot come out of the reader or a macro).
+    private static func containsSyntax(_ value: Value) -> Bool {
+        var current = value
+        while true {
+            switch current {
+            case .object(let o): return o is Identifier
+            case .pair(let p):
+                if case .pair = p.car, containsSyntax(p.car) { return true }
+                if case .vector = p.car, containsSyntax(p.car) { return true }
+                if case .object(let o) = p.car, o is Identifier { return true }
+                current = p.cdr
+            case .vector(let v): return v.elements.contains(where: containsSyntax)
+            default: return false
+            }
         }
     }
 }

@@ -26,6 +26,14 @@ package struct LibraryBuilder {
     package mutating func define(_ name: String, arity minimum: Int, _ maximum: Int?, _ body: @escaping ([Value]) throws -> Value) {
         define(name, .procedure(Primitive(name, arity: minimum, maximum, body)))
     }
+    /// A variadic primitive with a separate body for the two-argument calls
+    /// that `fold` and `sort` make; it must agree with `body` on two arguments.
+    package mutating func define(
+        _ name: String, arity minimum: Int, _ maximum: Int?, _ body: @escaping ([Value]) throws -> Value,
+        binary: @escaping (Value, Value) throws -> Value
+    ) {
+        define(name, .procedure(Primitive(name, arity: minimum, maximum, body, binary: binary)))
+    }
 
     /// Another name for an already defined binding (`call/cc` for `call-with-current-continuation`).
     package mutating func alias(_ name: String, to existing: String) {

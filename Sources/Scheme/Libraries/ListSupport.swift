@@ -65,21 +65,51 @@ struct PairWalker {
 /// Calls Scheme procedures. Holds the runtime unowned: the primitives that
 /// capture a caller are owned (through the bindings) by that runtime.
 struct SchemeCaller {
-    unowned let runtime: Runtime
+    // unowned(unsafe): a checked unowned reference costs an atomic
+    // retain/release on every call, and the runtime outlives its primitives.
+    unowned(unsafe) let runtime: Runtime
 
     init(_ runtime: Runtime) { self.runtime = runtime }
 
-    @inline(__always) func call(_ procedure: Value, _ arguments: Value...) throws -> Value {
-        try runtime.apply(procedure, arguments)
+    // Calls of one to three arguments go through the runtime's specialised
+    // entries: no argument array is allocated per call (map, fold and filter
+    // call their procedure once per element).
+    @inline(__always) func call(_ procedure: Value) throws -> Value {
+        try runtime.call0(procedure, tail: false)
+    }
+
+    @inline(__always) func call(_ procedure: Value, _ x: Value) throws -> Value {
+        try runtime.call1(procedure, x, tail: false)
+    }
+
+    @inline(__always) func call(_ procedure: Value, _ x: Value, _ y: Value) throws -> Value {
+        try runtime.call2(procedure, x, y, tail: false)
+    }
+
+    @inline(__always) func call(_ procedure: Value, _ x: Value, _ y: Value, _ z: Value) throws -> Value {
+        try runtime.call3(procedure, x, y, z, tail: false)
     }
 
     @inline(__always) func apply(_ procedure: Value, _ arguments: [Value]) throws -> Value {
-        try runtime.apply(procedure, arguments)
+        switch arguments.count {
+        case 1: return try runtime.call1(procedure, arguments[0], tail: false)
+        case 2: return try runtime.call2(procedure, arguments[0], arguments[1], tail: false)
+        case 3: return try runtime.call3(procedure, arguments[0], arguments[1], arguments[2], tail: false)
+        default: return try runtime.apply(procedure, arguments)
+        }
     }
 
     /// Calls a predicate and reports whether it returned a true value.
-    @inline(__always) func test(_ procedure: Value, _ arguments: Value...) throws -> Bool {
-        try runtime.apply(procedure, arguments).isTrue
+    @inline(__always) func test(_ procedure: Value, _ x: Value) throws -> Bool {
+        try call(procedure, x).isTrue
+    }
+
+    @inline(__always) func test(_ procedure: Value, _ x: Value, _ y: Value) throws -> Bool {
+        try call(procedure, x, y).isTrue
+    }
+
+    @inline(__always) func test(_ procedure: Value, _ x: Value, _ y: Value, _ z: Value) throws -> Bool {
+        try call(procedure, x, y, z).isTrue
     }
 }
 

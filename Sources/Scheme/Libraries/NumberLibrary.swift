@@ -39,7 +39,7 @@ extension Libraries {
                 return arguments[0]
             }
             return try foldNumbers(arguments, initial: .fixnum(0), who: "+", Arithmetic.add)
-        }
+        } binary: { try Arithmetic.add($0, $1) }
         library.define("*", arity: 0, nil) { arguments in
             if arguments.count == 2 { return try Arithmetic.multiply(arguments[0], arguments[1]) }
             if arguments.count == 1 {
@@ -47,12 +47,12 @@ extension Libraries {
                 return arguments[0]
             }
             return try foldNumbers(arguments, initial: .fixnum(1), who: "*", Arithmetic.multiply)
-        }
+        } binary: { try Arithmetic.multiply($0, $1) }
         library.define("-", arity: 1, nil) { arguments in
             if arguments.count == 2 { return try Arithmetic.subtract(arguments[0], arguments[1]) }
             if arguments.count == 1 { return try Arithmetic.negate(arguments[0]) }
             return try foldNumbers(Array(arguments.dropFirst()), initial: arguments[0], who: "-", Arithmetic.subtract)
-        }
+        } binary: { try Arithmetic.subtract($0, $1) }
         library.define("/", arity: 1, nil) { arguments in
             if arguments.count == 1 { return try Arithmetic.reciprocal(arguments[0]) }
             return try foldNumbers(Array(arguments.dropFirst()), initial: arguments[0], who: "/", Arithmetic.divide)
@@ -97,11 +97,11 @@ extension Libraries {
                 return .true
             }
         }
-        library.define("=", arity: 0, nil, chain("=", Arithmetic.numericEquals))
-        library.define("<", arity: 0, nil, chain("<", Arithmetic.lessThan))
-        library.define(">", arity: 0, nil, chain(">", Arithmetic.greaterThan))
-        library.define("<=", arity: 0, nil, chain("<=", Arithmetic.lessOrEqual))
-        library.define(">=", arity: 0, nil, chain(">=", Arithmetic.greaterOrEqual))
+        library.define("=", arity: 0, nil, chain("=", Arithmetic.numericEquals)) { .boolean(try Arithmetic.numericEquals($0, $1)) }
+        library.define("<", arity: 0, nil, chain("<", Arithmetic.lessThan)) { .boolean(try Arithmetic.lessThan($0, $1)) }
+        library.define(">", arity: 0, nil, chain(">", Arithmetic.greaterThan)) { .boolean(try Arithmetic.greaterThan($0, $1)) }
+        library.define("<=", arity: 0, nil, chain("<=", Arithmetic.lessOrEqual)) { .boolean(try Arithmetic.lessOrEqual($0, $1)) }
+        library.define(">=", arity: 0, nil, chain(">=", Arithmetic.greaterOrEqual)) { .boolean(try Arithmetic.greaterOrEqual($0, $1)) }
     }
 
     private static func installNumberPredicates(into library: inout LibraryBuilder) {

@@ -20,19 +20,26 @@ extension Libraries {
         _ lists: ArraySlice<Value>, _ who: String, firstPosition: Int, _ body: ([Value]) throws -> Bool
     ) throws {
         if lists.count == 1, let list = lists.first {
-            var walker = PairWalker(list)
-            while let pair = walker.next() {
-                if try !body([pair.car]) { return }
-            }
-            guard walker.endedProperly else {
-                throw SchemeError.wrongType(procedure: who, position: firstPosition, expected: "proper list", got: list)
-            }
-            return
+            return try eachElement(list, who, position: firstPosition) { try body([$0]) }
         }
         let count = try ListSupport.commonLength(lists, who, firstPosition: firstPosition)
         var cursors = Array(lists)
         for _ in 0..<count {
             if try !body(ListSupport.step(&cursors, who, firstPosition: firstPosition)) { return }
+        }
+    }
+
+    /// `eachTuple` for one list, without an array per element: the common
+    /// case of `fold`, `filter-map` and the like.
+    @inline(__always) static func eachElement(
+        _ list: Value, _ who: String, position: Int, _ body: (Value) throws -> Bool
+    ) throws {
+        var walker = PairWalker(list)
+        while let pair = walker.next() {
+            if try !body(pair.car) { return }
+        }
+        guard walker.endedProperly else {
+            throw SchemeError.wrongType(procedure: who, position: position, expected: "proper list", got: list)
         }
     }
 
@@ -251,6 +258,13 @@ extension Libraries {
         library.define("fold", arity: 3, nil) { arguments in
             let kons = try ListSupport.procedure(arguments[0], "fold", 1)
             var accumulator = arguments[1]
+            if arguments.count == 3 {
+                try eachElement(arguments[2], "fold", position: 3) { element in
+                    accumulator = try caller.call(kons, element, accumulator)
+                    return true
+                }
+                return accumulator
+            }
             try eachTuple(arguments.dropFirst(2), "fold", firstPosition: 3) { cars in
                 accumulator = try caller.apply(kons, cars + [accumulator])
                 return true
@@ -337,6 +351,13 @@ extension Libraries {
         library.define("append-map", arity: 2, nil) { arguments in
             let procedure = try ListSupport.procedure(arguments[0], "append-map", 1)
             var results: [Value] = []
+            if arguments.count == 2 {
+                try eachElement(arguments[1], "append-map", position: 2) { element in
+                    results.append(try caller.call(procedure, element))
+                    return true
+                }
+                return try appendLists(results, "append-map")
+            }
             try eachTuple(arguments.dropFirst(), "append-map", firstPosition: 2) { cars in
                 results.append(try caller.apply(procedure, cars))
                 return true
@@ -347,6 +368,14 @@ extension Libraries {
         library.define("filter-map", arity: 2, nil) { arguments in
             let procedure = try ListSupport.procedure(arguments[0], "filter-map", 1)
             var builder = ListBuilder()
+            if arguments.count == 2 {
+                try eachElement(arguments[1], "filter-map", position: 2) { element in
+                    let result = try caller.call(procedure, element)
+                    if result.isTrue { builder.append(result) }
+                    return true
+                }
+                return builder.finish()
+            }
             try eachTuple(arguments.dropFirst(), "filter-map", firstPosition: 2) { cars in
                 let result = try caller.apply(procedure, cars)
                 if result.isTrue { builder.append(result) }

@@ -38,11 +38,16 @@ package final class Primitive: Procedure {
     package let body: Body
     package let minimum: Int
     package let maximum: Int?
+    /// A variadic primitive's body for exactly two arguments (`+`, `<`…), so
+    /// that `(fold + 0 list)` or `(sort list <)` builds no argument arrays.
+    /// It must do what `body` does with those two arguments.
+    package let binary: ((Value, Value) throws -> Value)?
 
-    package init(_ name: String, minimum: Int, maximum: Int?, body: Body) {
+    package init(_ name: String, minimum: Int, maximum: Int?, body: Body, binary: ((Value, Value) throws -> Value)? = nil) {
         self.body = body
         self.minimum = minimum
         self.maximum = maximum
+        self.binary = binary
         super.init(name: name, kind: .primitive)
     }
 
@@ -59,8 +64,11 @@ package final class Primitive: Procedure {
         self.init(name, minimum: 3, maximum: 3, body: .arity3(body))
     }
     /// A primitive taking `minimum...maximum` arguments (nil maximum: any number).
-    package convenience init(_ name: String, arity minimum: Int, _ maximum: Int?, _ body: @escaping ([Value]) throws -> Value) {
-        self.init(name, minimum: minimum, maximum: maximum, body: .variadic(body))
+    package convenience init(
+        _ name: String, arity minimum: Int, _ maximum: Int?, _ body: @escaping ([Value]) throws -> Value,
+        binary: ((Value, Value) throws -> Value)? = nil
+    ) {
+        self.init(name, minimum: minimum, maximum: maximum, body: .variadic(body), binary: binary)
     }
 
     package override func invoke(_ arguments: [Value], in runtime: Runtime) throws -> Value {
