@@ -58,5 +58,6 @@ let package = Package(
         .testTarget(name: "StoreFormatsTests", dependencies: ["StoreFormats", "Basics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreFormats", "Basics"]),
         .testTarget(name: "CommandsTests", dependencies: ["Basics", "StoreFormats"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "Basics"]),
     ]
 )
