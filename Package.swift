@@ -39,6 +39,10 @@ let package = Package(
             name: "Store",
             dependencies: ["Basics", "StoreFormats", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Build isolation (ARCHITECTURE.md §1.4, §4). The C shim holds only what
+        // must run between clone and execve; the layout and errors are Swift.
+        .target(name: "CSandbox"),
+        .target(name: "Sandbox", dependencies: ["Basics", "CSandbox"]),
         .target(
             name: "Commands",
             dependencies: [
@@ -54,5 +58,6 @@ let package = Package(
         .testTarget(name: "StoreFormatsTests", dependencies: ["StoreFormats", "Basics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreFormats", "Basics"]),
         .testTarget(name: "CommandsTests", dependencies: ["Basics", "StoreFormats"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "Basics"]),
     ]
 )
