@@ -20,6 +20,7 @@ package enum DerivationError: UserFacingError, Equatable {
     case duplicate(offset: Int, what: String, key: String)
     case trailingBytes(offset: Int, count: Int)
     case invalidPath(offset: Int, text: String, reason: String)
+    case pathOutsideStore(offset: Int, text: String, storeDirectory: String)
     case invalidOutputHash(offset: Int, output: String, reason: String)
     /// `("out","","sha256","")`: a floating content-addressed output, an
     /// experimental Nix feature Cairn does not implement.
@@ -60,6 +61,8 @@ package enum DerivationError: UserFacingError, Equatable {
             "at byte \(offset): \(count) unexpected byte\(count == 1 ? "" : "s") after the end of the derivation"
         case .invalidPath(let offset, let text, let reason):
             "at byte \(offset): invalid store path '\(text)': \(reason)"
+        case .pathOutsideStore(let offset, let text, let directory):
+            "at byte \(offset): path '\(text)' is not in the store directory '\(directory)'"
         case .invalidOutputHash(let offset, let output, let reason):
             "at byte \(offset): invalid hash of fixed output '\(output)': \(reason)"
         case .floatingOutput(let offset, let output):
@@ -113,11 +116,11 @@ package enum DerivationError: UserFacingError, Equatable {
             "derivations cannot depend on themselves; the input derivations are damaged"
         case .invalidEscape:
             "Nix writes only \\\" \\\\ \\n \\r and \\t in .drv strings; other characters appear as they are"
-        case .unsorted, .duplicate, .trailingBytes, .escapeInUnquotedField, .unescapedControl:
+        case .unsorted, .duplicate, .trailingBytes, .escapeInUnquotedField, .unescapedControl, .invalidPath:
             "Nix never writes a .drv file like this; was it edited by hand? Regenerate it from its source"
         case .invalidOutputHash:
             "fixed-output hashes are written in lower-case hexadecimal with their algorithm (sha256, sha512, sha1 or md5), optionally prefixed by 'r:'"
-        case .invalidPath:
+        case .pathOutsideStore:
             "is CAIRN_STORE_DIR (or --store-dir) set to the store directory the derivation was written for?"
         case .fixedOutputNotSingle:
             "a fixed-output derivation has one output, 'out'; split the others into their own derivations"

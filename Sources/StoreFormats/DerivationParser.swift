@@ -174,16 +174,12 @@ private struct ATermCursor {
                 throw FormatError.invalidStorePath(text, reason: "it does not end with the item's name")
             }
             return path
+        } catch .notInStore(_, let directory) {
+            throw .pathOutsideStore(offset: offset, text: text, storeDirectory: directory)
+        } catch .invalidStorePath(_, let reason), .invalidStorePathName(_, let reason) {
+            throw .invalidPath(offset: offset, text: text, reason: reason)
         } catch {
-            throw .invalidPath(offset: offset, text: text, reason: Self.reason(error))
-        }
-    }
-
-    private static func reason(_ error: FormatError) -> String {
-        switch error {
-        case .invalidStorePath(_, let reason), .invalidStorePathName(_, let reason): reason
-        case .notInStore(_, let directory): "it is not in the store directory '\(directory)'"
-        default: error.message
+            throw .invalidPath(offset: offset, text: text, reason: error.message)
         }
     }
 
