@@ -26,14 +26,7 @@ package enum DerivationParser {
         try cursor.expect(",[")
         let inputDerivations = try cursor.inputDerivations()
         try cursor.expect(",[")
-        var inputSources: Set<StorePath> = []
-        var previous: String?
-        try cursor.list { cursor throws(DerivationError) in
-            let start = cursor.offset
-            let text = try cursor.string(field: "input source path")
-            try cursor.checkOrder(text, after: &previous, what: "input source", offset: start)
-            inputSources.insert(try cursor.storePath(text, offset: start))
-        }
+        let inputSources = try cursor.inputSources()
         try cursor.expect(",")
         let system = try cursor.string(field: "system")
         try cursor.expect(",")
@@ -183,13 +176,19 @@ private struct ATermCursor {
         }
     }
 
-    /// Keys must come in strictly increasing byte order, as Nix writes maps.
-    func checkOrder(_ key: String, after previous: inout String?, what: String, offset: Int) throws(DerivationError) {
+    /// A map key or set element: keys must come in strictly increasing
+    /// byte order, as Nix writes maps and sets.
+    mutating func key(
+        escaped: Bool = false, field: String, what: String, after previous: inout String?
+    ) throws(DerivationError) -> (text: String, offset: Int) {
+        let start = offset
+        let key = try string(escaped: escaped, field: field)
         if let last = previous, !byteOrder(last, key) {
-            if last.utf8.elementsEqual(key.utf8) { throw .duplicate(offset: offset, what: what, key: key) }
-            throw .unsorted(offset: offset, what: what, key: key, previous: last)
+            if last.utf8.elementsEqual(key.utf8) { throw .duplicate(offset: start, what: what, key: key) }
+            throw .unsorted(offset: start, what: what, key: key, previous: last)
         }
         previous = key
+        return (key, start)
     }
 
     mutating func outputs() throws(DerivationError) -> [String: DerivationOutput] {
@@ -197,9 +196,7 @@ private struct ATermCursor {
         var previous: String?
         try list { cursor throws(DerivationError) in
             try cursor.expect("(")
-            let nameOffset = cursor.offset
-            let name = try cursor.string(field: "output name")
-            try cursor.checkOrder(name, after: &previous, what: "output", offset: nameOffset)
+            let (name, nameOffset) = try cursor.key(field: "output name", what: "output", after: &previous)
             try cursor.expect(",")
             let pathOffset = cursor.offset
             let pathText = try cursor.string(field: "output path")
@@ -256,17 +253,14 @@ private struct ATermCursor {
         var previous: String?
         try list { cursor throws(DerivationError) in
             try cursor.expect("(")
-            let pathOffset = cursor.offset
-            let text = try cursor.string(field: "input derivation path")
-            try cursor.checkOrder(text, after: &previous, what: "input derivation", offset: pathOffset)
+            let (text, pathOffset) = try cursor.key(field: "input derivation path", what: "input derivation", after: &previous)
             let path = try cursor.storePath(text, offset: pathOffset)
             try cursor.expect(",[")
             var names: Set<String> = []
             var previousName: String?
             try cursor.list { cursor throws(DerivationError) in
-                let nameOffset = cursor.offset
-                let name = try cursor.string(field: "output name")
-                try cursor.checkOrder(name, after: &previousName, what: "output name of '\(text)'", offset: nameOffset)
+                let (name, nameOffset) = try cursor.key(
+                    field: "output name", what: "output name of '\(text)'", after: &previousName)
                 guard names.insert(name).inserted else {
                     throw .duplicate(offset: nameOffset, what: "output name (up to Unicode normalisation)", key: name)
                 }
@@ -277,14 +271,22 @@ private struct ATermCursor {
         return inputs
     }
 
+    mutating func inputSources() throws(DerivationError) -> Set<StorePath> {
+        var sources: Set<StorePath> = []
+        var previous: String?
+        try list { cursor throws(DerivationError) in
+            let (text, offset) = try cursor.key(field: "input source path", what: "input source", after: &previous)
+            sources.insert(try cursor.storePath(text, offset: offset))
+        }
+        return sources
+    }
+
     mutating func environment() throws(DerivationError) -> [String: String] {
         var environment: [String: String] = [:]
         var previous: String?
         try list { cursor throws(DerivationError) in
             try cursor.expect("(")
-            let keyOffset = cursor.offset
-            let key = try cursor.string(escaped: true)
-            try cursor.checkOrder(key, after: &previous, what: "environment variable", offset: keyOffset)
+            let (key, keyOffset) = try cursor.key(escaped: true, field: "", what: "environment variable", after: &previous)
             try cursor.expect(",")
             let value = try cursor.string(escaped: true)
             try cursor.expect(")")
