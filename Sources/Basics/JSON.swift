@@ -18,6 +18,42 @@ package indirect enum JSONValue: Sendable, Equatable {
         return out
     }
 
+    /// Indented by two spaces a level, with `"key": value` and empty
+    /// containers as `[]` and `{}`: the layout Nix's `--json` output uses,
+    /// so that text can be compared with it directly.
+    package func prettyRendered() -> String {
+        var out = ""
+        renderPretty(into: &out, depth: 0)
+        return out
+    }
+
+    private func renderPretty(into out: inout String, depth: Int) {
+        let inner = String(repeating: "  ", count: depth + 1)
+        let closing = String(repeating: "  ", count: depth)
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += inner
+                item.renderPretty(into: &out, depth: depth + 1)
+                out += i + 1 < items.count ? ",\n" : "\n"
+            }
+            out += closing + "]"
+        case .object(let members) where !members.isEmpty:
+            out += "{\n"
+            for (i, (key, value)) in members.enumerated() {
+                out += inner
+                Self.quote(key, into: &out)
+                out += ": "
+                value.renderPretty(into: &out, depth: depth + 1)
+                out += i + 1 < members.count ? ",\n" : "\n"
+            }
+            out += closing + "}"
+        default:
+            render(into: &out)
+        }
+    }
+
     private func render(into out: inout String) {
         switch self {
         case .string(let s): Self.quote(s, into: &out)

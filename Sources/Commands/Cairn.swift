@@ -15,9 +15,13 @@ struct Cairn: ParsableCommand {
               cairn store add ./data.csv           add a file to the store
               cairn archive --export -r PATH > b   ship a closure to another machine
               cairn gc -F 10G                      free space until 10 GiB are available
+              cairn derivation show FILE.drv       print a derivation as JSON
             """,
         version: CairnVersion.current,
-        subcommands: [HashCommand.self, StoreCommand.self, ArchiveCommand.self, GCCommand.self, ReplCommand.self]
+        subcommands: [
+            HashCommand.self, StoreCommand.self, DerivationCommand.self, ArchiveCommand.self, GCCommand.self,
+            ReplCommand.self,
+        ]
     )
 }
 

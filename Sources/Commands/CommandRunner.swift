@@ -27,7 +27,8 @@ package enum CommandRunner {
 
     package static func main(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         let arguments = arguments.first == "gc" ? Self.optionalValues(arguments) : arguments
-        let words = arguments.first == "store" ? 2 : 1
+        // Command groups take two words before their operands.
+        let words = ["store", "derivation"].contains(arguments.first) ? 2 : 1
         let (head, operands) = OperandSplitter.split(arguments, subcommandWords: words)
         do {
             var command = try Cairn.parseAsRoot(head)

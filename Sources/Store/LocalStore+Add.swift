@@ -65,11 +65,26 @@ extension LocalStore {
 
     /// Adds a text file (a `text` path with references), as `builtins.toFile`.
     package func addText(name: String, contents: [UInt8], references: [StorePath] = []) throws -> StorePath {
+        try addText(name: name, contents: contents, references: references, derivationOutputs: nil)
+    }
+
+    /// `addText`, also recording the output paths of a `.drv` file in the
+    /// transaction that makes it valid (see `addDerivation`).
+    func addText(
+        name: String, contents: [UInt8], references: [StorePath], derivationOutputs: [String: StorePath]?
+    ) throws -> StorePath {
         try StorePath.validateName(name)
         let hash = Hash.compute(.sha256, of: contents)
         let path = try storeDirectory.makeTextPath(name: name, contentHash: hash, references: references)
         try addTemporaryRoot(path)
-        if try isValid(path) { return path }
+        if try isValid(path) {
+            // Valid through another route (an imported bundle) that did not
+            // record the outputs; the temp root keeps it valid meanwhile.
+            if let derivationOutputs, try database.derivationOutputs(of: path) != derivationOutputs {
+                try database.recordDerivationOutputs(of: path, derivationOutputs)
+            }
+            return path
+        }
         return try withWriteLock {
             let scratch = try scratchPath()
             do {
@@ -84,7 +99,8 @@ extension LocalStore {
                     scratch: scratch,
                     as: PathInfo(
                         path: path, narHash: narHash.finalize(), narSize: narHash.size,
-                        references: references, contentAddress: .text(hash)))
+                        references: references, contentAddress: .text(hash)),
+                    derivationOutputs: derivationOutputs)
                 return path
             } catch {
                 _ = try? FileSystem.removeTree(scratch)

@@ -221,7 +221,7 @@ package final class LocalStore {
     /// another process got there first. The caller holds the write lock.
     /// Returns whether this call added it.
     @discardableResult
-    package func install(scratch: String, as info: PathInfo) throws -> Bool {
+    package func install(scratch: String, as info: PathInfo, derivationOutputs: [String: StorePath]? = nil) throws -> Bool {
         try addTemporaryRoot(info.path)
         return try withPathLock(info.path) {
             if try database.isValid(info.path) {
@@ -236,7 +236,7 @@ package final class LocalStore {
                 try TreeRestorer.finishRoot(destination)
                 var info = info
                 info.registrationTime = Int64(time(nil))
-                try database.register([info])
+                try database.register([info], derivationOutputs: derivationOutputs.map { [info.path: $0] } ?? [:])
             } catch {
                 // Still under the item lock: nobody else can be installing it.
                 _ = try? FileSystem.removeTree(destination)

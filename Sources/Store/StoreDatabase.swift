@@ -212,7 +212,9 @@ package final class StoreDatabase: @unchecked Sendable {
 
     /// Registers paths in one transaction: either all become valid or none.
     /// References must be valid already or be registered in the same call.
-    package func register(_ infos: [PathInfo]) throws {
+    /// `derivationOutputs` gives, for `.drv` paths among them, the path of
+    /// each output, recorded in the same transaction.
+    package func register(_ infos: [PathInfo], derivationOutputs: [StorePath: [String: StorePath]] = [:]) throws {
         try wrap {
             try queue.write { db in
                 for info in infos {
@@ -253,6 +255,59 @@ package final class StoreDatabase: @unchecked Sendable {
                         }
                     }
                 }
+                for (derivation, outputs) in derivationOutputs {
+                    try recordDerivationOutputs(db, derivation: derivation, outputs: outputs)
+                }
+            }
+        }
+    }
+
+    /// Records (or corrects) the output paths of a valid `.drv` path on its
+    /// own, for one registered before its outputs were known to this table.
+    package func recordDerivationOutputs(of derivation: StorePath, _ outputs: [String: StorePath]) throws {
+        try wrap {
+            try queue.write { db in try recordDerivationOutputs(db, derivation: derivation, outputs: outputs) }
+        }
+    }
+
+    private func recordDerivationOutputs(_ db: Database, derivation: StorePath, outputs: [String: StorePath]) throws {
+        for (name, output) in outputs.sorted(by: { $0.key < $1.key }) {
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO DerivationOutputs (drv, id, path)
+                    SELECT id, ?, ? FROM ValidPaths WHERE path = ?
+                    """
+            ).execute(arguments: [name, output.absolute(in: storeDirectory), derivation.absolute(in: storeDirectory)])
+            if db.changesCount != 1 { throw StoreError.notValid(path: derivation.absolute(in: storeDirectory)) }
+        }
+    }
+
+    /// Output name -> path of a registered `.drv` path (empty when unknown).
+    package func derivationOutputs(of derivation: StorePath) throws -> [String: StorePath] {
+        try wrap {
+            try queue.read { db in
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(sql: """
+                        SELECT o.id, o.path FROM DerivationOutputs o JOIN ValidPaths v ON v.id = o.drv
+                        WHERE v.path = ?
+                        """), arguments: [derivation.absolute(in: storeDirectory)])
+                var outputs: [String: StorePath] = [:]
+                for row in rows { outputs[row[0]] = try storePath(row[1]) }
+                return outputs
+            }
+        }
+    }
+
+    /// The registered `.drv` paths that name `output` as one of their outputs.
+    package func derivers(of output: StorePath) throws -> [StorePath] {
+        try wrap {
+            try queue.read { db in
+                try String.fetchAll(
+                    db.cachedStatement(sql: """
+                        SELECT v.path FROM DerivationOutputs o JOIN ValidPaths v ON v.id = o.drv
+                        WHERE o.path = ? ORDER BY v.path
+                        """), arguments: [output.absolute(in: storeDirectory)]
+                ).map(storePath)
             }
         }
     }

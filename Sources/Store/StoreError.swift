@@ -19,6 +19,7 @@ package enum StoreError: UserFacingError {
     case referenceCycle(path: String)
     case unreadableRoot(reason: String)
     case invalidItemName(name: String, reason: String)
+    case derivationInputMissing(derivation: String, input: String)
 
     package var message: String {
         switch self {
@@ -52,6 +53,8 @@ package enum StoreError: UserFacingError {
             "'\(path)' is not a regular file"
         case .invalidItemName(let name, let reason):
             "'\(name)' cannot name a store item: \(reason)"
+        case .derivationInputMissing(let derivation, let input):
+            "derivation '\(derivation)' has input '\(input)', which is not valid in the store"
         case .unreadableRoot(let reason):
             "cannot read the GC roots, so nothing can safely be collected: \(reason)"
         case .referenceCycle(let path):
@@ -81,6 +84,8 @@ package enum StoreError: UserFacingError {
             "store item names use letters, digits and + - . _ ? = and do not start with '.'; choose one with --name NAME"
         case .unreadableRoot:
             "fix the permissions or the mount named above (a root on an unavailable file system counts as unknown), then run the command again"
+        case .derivationInputMissing:
+            "add the input to the store first (inputs before the derivations that use them)"
         case .notRegularFile:
             "flat (--flat) content addressing takes a single regular file; leave out --flat to add a directory or symlink"
         default:

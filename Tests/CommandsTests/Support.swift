@@ -113,7 +113,7 @@ final class Sandbox: @unchecked Sendable {
     @discardableResult
     func nix(_ tool: String, _ arguments: [String], stdin: URL? = nil, stdinData: Data? = nil) throws -> ProcessResult {
         let storeURI = "local?store=\(store)&real=\(path("nix/store"))&state=\(path("nix/var"))&log=\(path("nix/log"))"
-        let usesStore = tool == "nix-store" || tool == "nix-instantiate"
+        let usesStore = tool == "nix-store" || tool == "nix-instantiate" || tool == "nix"
         return try TestTools.run(
             TestTools.which(tool) ?? tool, (usesStore ? ["--store", storeURI] : []) + arguments,
             stdin: stdin, stdinData: stdinData,
