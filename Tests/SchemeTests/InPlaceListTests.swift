@@ -55,3 +55,14 @@ import Testing
         #expect(evaluate("(< 1 'a)").hasPrefix("error: "))
     }
 }
+
+extension InPlaceListTests {
+    @Test func spinesAndLengths() {
+        #expect(evaluate("(list (length '(1 2 3)) (length '()) (length (iota 100001)))") == "(3 0 100001)")
+        #expect(evaluate("(length '(1 2 . 3))").hasPrefix("error: "))
+        #expect(evaluate("(define l (list 1 2 3)) (set-cdr! (cddr l) l) (length l)").hasPrefix("error: "))
+        #expect(evaluate("(use-modules (srfi srfi-1)) (define l (list 1 2 3)) (set-cdr! (cddr l) l) (list (length+ l) (length+ '(a b)))") == "(#f 2)")
+        #expect(evaluate("(use-modules (srfi srfi-1)) (define l (list 1 2)) (set-cdr! (cdr l) l) (map + '(1 2 3) l)") == "(2 4 4)")
+        #expect(evaluate("(list (list? '(1 2)) (list? '(1 . 2)) (map (lambda (x) (* 2 x)) '(1 2 3)))") == "(#t #f (2 4 6))")
+    }
+}

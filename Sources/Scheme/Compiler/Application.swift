@@ -12,6 +12,9 @@ extension Compiler {
         // would be called through reabstraction thunks.
         let operands = try operandForms.map { try compile($0, scope, tail: false) }
         let site = CallSite(form: form, location: pair.location)
+        if let global = operatorCode.node as? GlobalNode {
+            return Code(node: GlobalCallNode(runtime: runtime, cell: global.cell, operands: operands.map(\.node), site: site, tail: tail))
+        }
         return Code(node: CallNode(runtime: runtime, callee: operatorCode.node, operands: operands.map(\.node), site: site, tail: tail))
     }
 }
@@ -57,6 +60,10 @@ extension Runtime {
 
     @inline(__always) func call0(_ f: Value, tail: Bool) throws -> Value {
         guard case .procedure(let p) = f else { throw notApplicable(f) }
+        return try call0(procedure: p, tail: tail)
+    }
+
+    @inline(__always) func call0(procedure p: Procedure, tail: Bool) throws -> Value {
         if p.kind == .closure {
             let c = unsafeDowncast(p, to: Closure.self)
             let t = c.template
@@ -70,6 +77,10 @@ extension Runtime {
 
     @inline(__always) func call1(_ f: Value, _ x: Value, tail: Bool) throws -> Value {
         guard case .procedure(let p) = f else { throw notApplicable(f) }
+        return try call1(procedure: p, x, tail: tail)
+    }
+
+    @inline(__always) func call1(procedure p: Procedure, _ x: Value, tail: Bool) throws -> Value {
         if p.kind == .closure {
             let c = unsafeDowncast(p, to: Closure.self)
             let t = c.template
@@ -86,6 +97,10 @@ extension Runtime {
 
     @inline(__always) func call2(_ f: Value, _ x: Value, _ y: Value, tail: Bool) throws -> Value {
         guard case .procedure(let p) = f else { throw notApplicable(f) }
+        return try call2(procedure: p, x, y, tail: tail)
+    }
+
+    @inline(__always) func call2(procedure p: Procedure, _ x: Value, _ y: Value, tail: Bool) throws -> Value {
         if p.kind == .closure {
             let c = unsafeDowncast(p, to: Closure.self)
             let t = c.template
@@ -109,6 +124,10 @@ extension Runtime {
 
     @inline(__always) func call3(_ f: Value, _ x: Value, _ y: Value, _ z: Value, tail: Bool) throws -> Value {
         guard case .procedure(let p) = f else { throw notApplicable(f) }
+        return try call3(procedure: p, x, y, z, tail: tail)
+    }
+
+    @inline(__always) func call3(procedure p: Procedure, _ x: Value, _ y: Value, _ z: Value, tail: Bool) throws -> Value {
         if p.kind == .closure {
             let c = unsafeDowncast(p, to: Closure.self)
             let t = c.template
@@ -127,6 +146,10 @@ extension Runtime {
 
     @inline(__always) func callN(_ f: Value, _ arguments: [Value], tail: Bool) throws -> Value {
         guard case .procedure(let p) = f else { throw notApplicable(f) }
+        return try callN(procedure: p, arguments, tail: tail)
+    }
+
+    @inline(__always) func callN(procedure p: Procedure, _ arguments: [Value], tail: Bool) throws -> Value {
         if p.kind == .closure {
             let c = unsafeDowncast(p, to: Closure.self)
             return try enter(c, c.makeFrame(arguments), tail: tail)

@@ -165,7 +165,7 @@ final class InlineUnaryNode: Node {
     override func run(_ frame: Frame) throws -> Value {
         do {
             let x = try operand.run(frame)
-            if case .procedure(let p) = cell.value, p === original { return try fast.run(x) }
+            if cell.holds(original) { return try fast.run(x) }
             return try runtime.call1(cell.value, x, tail: tail)
         } catch let e as SchemeError {
             throw site.annotate(e, cell.value)
@@ -198,7 +198,7 @@ final class InlineBinaryNode: Node {
         do {
             let x = try first.run(frame)
             let y = try second.run(frame)
-            if case .procedure(let p) = cell.value, p === original { return try fast.run(x, y) }
+            if cell.holds(original) { return try fast.run(x, y) }
             return try runtime.call2(cell.value, x, y, tail: tail)
         } catch let e as SchemeError {
             throw site.annotate(e, cell.value)

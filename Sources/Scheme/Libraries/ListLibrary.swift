@@ -67,6 +67,7 @@ extension Libraries {
             return result
         }
         library.define("length") { list in
+            if case .pair(let first) = list, case .proper(let count)? = InPlaceList.spine(from: first) { return .fixnum(count) }
             var walker = PairWalker(list)
             var count = 0
             while walker.next() != nil { count += 1 }
@@ -325,6 +326,7 @@ extension Libraries {
 extension ListSupport {
     /// Length of a proper, finite list or a wrong-type error.
     static func elementsCount(_ list: Value, _ who: String, _ position: Int) throws -> Int {
+        if case .pair(let first) = list, case .proper(let count)? = InPlaceList.spine(from: first) { return count }
         var walker = PairWalker(list)
         var count = 0
         while walker.next() != nil { count += 1 }

@@ -123,6 +123,14 @@ enum ListSupport {
     /// Length of a proper list, nil for a circular one; dotted lists are an error
     /// (SRFI-1 `length+`).
     static func lengthPlus(_ list: Value, _ who: String, _ position: Int) throws -> Int? {
+        if case .pair(let first) = list, let spine = InPlaceList.spine(from: first) {
+            switch spine {
+            case .proper(let count): return count
+            case .circular: return nil
+            case .dotted:
+                throw SchemeError.wrongType(procedure: who, position: position, expected: "proper or circular list", got: list)
+            }
+        }
         var walker = PairWalker(list)
         var count = 0
         while walker.next() != nil { count += 1 }

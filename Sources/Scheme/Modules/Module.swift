@@ -22,6 +22,11 @@ package final class GlobalCell {
         if case .undefined = value { return false }
         return true
     }
+
+    /// Whether the variable still holds exactly `procedure`, checked in place.
+    @inline(__always) func holds(_ procedure: Procedure) -> Bool {
+        withUnsafeMutablePointer(to: &value) { InPlaceList.holds(procedure, in: $0) }
+    }
 }
 
 /// A Guile-style module: its own variables, the interfaces it imports, and the

@@ -19,6 +19,7 @@ enum InPlaceList {
     struct Layout {
         let tagOffset: Int
         let pairTag: UInt8
+        let procedureTag: UInt8
     }
 
     static let layout: Layout? = probe()
@@ -97,6 +98,83 @@ enum InPlaceList {
         return .unusual
     }
 
+    /// The shape of a list's spine, found without retaining its cells.
+    enum Spine: Equatable {
+        case proper(count: Int)
+        case dotted(count: Int)
+        case circular
+    }
+
+    /// How the list starting at `first` ends, and how many pairs lead there;
+    /// nil when the layout is unknown.
+    static func spine(from first: Pair) -> Spine? {
+        guard let layout else { return nil }
+        @inline(__always) func next(_ cell: Unmanaged<Pair>) -> Unmanaged<Pair>? {
+            cell._withUnsafeGuaranteedRef { pair in
+                withUnsafeMutablePointer(to: &pair.cdr) { pairAddress(UnsafeRawPointer($0), layout) }
+                    .map { Unmanaged<Pair>.fromOpaque($0) }
+            }
+        }
+        var cell = Unmanaged.passUnretained(first)
+        var slow = cell
+        var count = 1
+        while let following = next(cell) {
+            cell = following
+            count += 1
+            // The tortoise moves every second step, so it lags behind `cell`
+            // and meets it only on a cycle.
+            if count & 1 == 1 {
+                slow = next(slow) ?? slow
+                if slow.toOpaque() == cell.toOpaque() { return .circular }
+            }
+        }
+        return cell._withUnsafeGuaranteedRef { $0.cdr.isNull } ? .proper(count: count) : .dotted(count: count)
+    }
+
+    /// The elements of the proper list starting at `first`, or nil when it
+    /// is dotted or circular. Only the elements themselves are retained (they
+    /// go into the result); the spine is followed in place, with the usual
+    /// tortoise for cycles. nil also when the layout is unknown.
+    static func elements(from first: Pair) -> [Value]?? {
+        guard let layout else { return .none }
+        var result: [Value] = []
+        var cell = Unmanaged.passUnretained(first)
+        var slow = cell
+        var steps = 0
+        while true {
+            let next: Unmanaged<Pair>? = cell._withUnsafeGuaranteedRef { pair in
+                result.append(pair.car)
+                return withUnsafeMutablePointer(to: &pair.cdr) { pairAddress(UnsafeRawPointer($0), layout) }
+                    .map { Unmanaged<Pair>.fromOpaque($0) }
+            }
+            guard let next else {
+                return .some(cell._withUnsafeGuaranteedRef { $0.cdr.isNull } ? result : nil)
+            }
+            cell = next
+            steps &+= 1
+            if steps & 1 == 0 {
+                slow = slow._withUnsafeGuaranteedRef { pair in
+                    withUnsafeMutablePointer(to: &pair.cdr) { pairAddress(UnsafeRawPointer($0), layout) }
+                        .map { Unmanaged<Pair>.fromOpaque($0) }
+                } ?? slow
+                if slow.toOpaque() == cell.toOpaque() { return .some(nil) }
+            }
+        }
+    }
+
+    /// Whether `slot` holds `.procedure(procedure)`, compared without a
+    /// copy (which would retain and release the procedure atomically): the
+    /// inlined `+` and `<` check on every run that nobody redefined them.
+    @inline(__always) static func holds(_ procedure: Procedure, in slot: UnsafeMutablePointer<Value>) -> Bool {
+        guard let layout else {
+            if case .procedure(let p) = slot.pointee { return p === procedure }
+            return false
+        }
+        let raw = UnsafeRawPointer(slot)
+        return raw.load(fromByteOffset: layout.tagOffset, as: UInt8.self) == layout.procedureTag
+            && raw.load(as: UnsafeRawPointer.self) == UnsafeRawPointer(Unmanaged.passUnretained(procedure).toOpaque())
+    }
+
     @inline(__always) private static func pairAddress(_ slot: UnsafeRawPointer, _ layout: Layout) -> UnsafeRawPointer? {
         guard slot.load(fromByteOffset: layout.tagOffset, as: UInt8.self) == layout.pairTag else { return nil }
         return slot.load(as: UnsafeRawPointer.self)
@@ -127,8 +205,10 @@ enum InPlaceList {
         let chars = [bytes(.char("a")), bytes(.char("\u{10FFFF}"))]
         let booleans = [bytes(.boolean(false)), bytes(.boolean(true))]
         let symbols = [bytes(.symbol(Symbol.intern("in-place-probe-a"))), bytes(.symbol(Symbol.intern("in-place-probe-b")))]
+        let probeProcedure = Procedure(name: "in-place-probe")
+        let procedures = [bytes(.procedure(probeProcedure)), bytes(.procedure(Procedure(name: nil)))]
         let others = [bytes(.null), bytes(.unspecified), bytes(.flonum(1.5)), bytes(.keyword(Symbol.intern("in-place-probe-a")))]
-        let kinds = [pairs, fixnums, chars, booleans, symbols]
+        let kinds = [pairs, fixnums, chars, booleans, symbols, procedures]
         for kind in kinds where kind[0][tagOffset] != kind[1][tagOffset] { return nil }
         var tags = Set(kinds.map { $0[0][tagOffset] })
         guard tags.count == kinds.count else { return nil }
@@ -139,10 +219,11 @@ enum InPlaceList {
         func word(_ raw: [UInt8]) -> UInt64 { raw.prefix(8).reversed().reduce(0) { $0 << 8 | UInt64($1) } }
         guard word(pairs[0]) == UInt64(UInt(bitPattern: Unmanaged.passUnretained(first).toOpaque())),
               word(pairs[1]) == UInt64(UInt(bitPattern: Unmanaged.passUnretained(second).toOpaque())),
+              word(procedures[0]) == UInt64(UInt(bitPattern: Unmanaged.passUnretained(probeProcedure).toOpaque())),
               word(fixnums[0]) == 0x0123_4567_89AB_CDEF, word(fixnums[1]) == UInt64(bitPattern: -2),
               word(chars[0]) & 0xFFFF_FFFF == 0x61, word(chars[1]) & 0xFFFF_FFFF == 0x10FFFF,
               booleans[0][0] == 0, booleans[1][0] == 1
         else { return nil }
-        return Layout(tagOffset: tagOffset, pairTag: pairs[0][tagOffset])
+        return Layout(tagOffset: tagOffset, pairTag: pairs[0][tagOffset], procedureTag: procedures[0][tagOffset])
     }
 }

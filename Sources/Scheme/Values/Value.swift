@@ -58,6 +58,11 @@ package enum Value {
 
     /// The elements of a proper list, or nil when `self` is not one (improper or circular).
     package var listElements: [Value]? {
+        // Compiling walks every form's lists: following the spine in place
+        // saves two retains and releases per element.
+        if case .pair(let first) = self, case .some(let elements) = InPlaceList.elements(from: first) {
+            return elements
+        }
         var result: [Value] = []
         var current = self
         var slow = self
