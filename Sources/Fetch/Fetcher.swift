@@ -149,6 +149,10 @@ package final class Fetcher: Sendable {
             decompression: .disabled)
         // A download is one request; keeping idle connections buys nothing.
         http.connectionPool.idleTimeout = .seconds(5)
+        // Our own retries, with back-off and a reason per try, decide how long a
+        // refused connection is tried; the pool would otherwise retry silently
+        // until the connect timeout.
+        http.connectionPool.retryConnectionEstablishment = false
         return http
     }
 
