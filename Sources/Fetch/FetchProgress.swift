@@ -22,6 +22,15 @@ package struct FetchProgressEvent: Sendable {
     /// Since this source was started.
     package var elapsed: Duration
 
+    package init(kind: Kind, name: String, url: String, bytes: UInt64, total: UInt64?, elapsed: Duration) {
+        self.kind = kind
+        self.name = name
+        self.url = url
+        self.bytes = bytes
+        self.total = total
+        self.elapsed = elapsed
+    }
+
     /// Bytes per second so far, or nil before there is anything to divide.
     package var rate: Double? {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
