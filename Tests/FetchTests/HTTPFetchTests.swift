@@ -155,6 +155,13 @@ struct HTTPFetchTests {
         #expect(try directory.contents().isEmpty)
     }
 
+    @Test("a source with the wrong content is passed over when a later one has the right content")
+    func mismatchThenRight() async throws {
+        try await fetch([server.url("echo/stale"), server.url("echo/right")], hash: sha256("right"))
+        #expect(try readText(destination) == "right")
+        #expect(try directory.contents() == ["out"])
+    }
+
     @Test("a stale file at the destination is gone after a failed fetch")
     func staleDestinationRemoved() async throws {
         try directory.write("out", "stale")
