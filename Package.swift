@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // AsyncHTTPClient's own transport: Fetch names its error types and the
+        // tests run a loopback HTTP server on it. Adds nothing to the build.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         .target(
@@ -43,6 +47,19 @@ let package = Package(
         // must run between clone and execve; the layout and errors are Swift.
         .target(name: "CSandbox"),
         .target(name: "Sandbox", dependencies: ["Basics", "CSandbox"]),
+        // builtin:fetchurl's transport (ARCHITECTURE.md §1.8, issue 4): HTTP(S),
+        // mirror:// resolution, content-addressed fallbacks, hash verification.
+        .target(
+            name: "Fetch",
+            dependencies: [
+                "Basics", "StoreFormats",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // Named for their error types (connection refused, reset), which
+                // decide what is retried; AsyncHTTPClient builds them anyway.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "Commands",
             dependencies: [
@@ -59,5 +76,13 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreFormats", "Basics"]),
         .testTarget(name: "CommandsTests", dependencies: ["Basics", "StoreFormats"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "Basics"]),
+        .testTarget(
+            name: "FetchTests",
+            dependencies: [
+                "Fetch", "Basics", "StoreFormats",
+            ],
+            // The loopback HTTP server the tests start (found through #filePath).
+            exclude: ["Support/loopback_server.py"]
+        ),
     ]
 )
