@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module layout and dependency direction follow ARCHITECTURE.md §2:
-// Basics <- StoreFormats <- Store <- Commands <- cairn.
+// Basics <- StoreFormats <- Store <- Builder <- Commands <- cairn.
 let package = Package(
     name: "cairn",
     platforms: [.macOS(.v13)],
@@ -43,10 +43,14 @@ let package = Package(
         // must run between clone and execve; the layout and errors are Swift.
         .target(name: "CSandbox"),
         .target(name: "Sandbox", dependencies: ["Basics", "CSandbox"]),
+        // Build logs are kept bzip2-compressed, as Nix keeps them (`nix log`
+        // reads them); the system's libbz2 is small, stable and everywhere.
+        .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
+        .target(name: "Builder", dependencies: ["Basics", "StoreFormats", "Store", "Sandbox", "CBzip2"]),
         .target(
             name: "Commands",
             dependencies: [
-                "Basics", "StoreFormats", "Store", "Scheme",
+                "Basics", "StoreFormats", "Store", "Scheme", "Builder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,5 +63,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreFormats", "Basics"]),
         .testTarget(name: "CommandsTests", dependencies: ["Basics", "StoreFormats"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSandbox", "Basics"]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder", "Store", "StoreFormats", "Basics", "Sandbox"]),
     ]
 )
