@@ -28,7 +28,15 @@ package final class BuildLog {
         path = Self.path(logs: logs, derivation: baseName)
         temporary = path + ".tmp-" + FileSystem.randomSuffix(length: 8)
         self.echo = echo
-        try FileSystem.createDirectories(FileSystem.directoryName(path))
+        let directory = FileSystem.directoryName(path)
+        try FileSystem.createDirectories(directory)
+        // A log left half-written by a killed build of this derivation. The
+        // caller holds the derivation's build locks, so no live build is
+        // writing one.
+        let stale = FileSystem.baseName(path) + ".tmp-"
+        for name in (try? FileSystem.entryNames(ofDirectory: directory)) ?? [] where name.hasPrefix(stale) {
+            unlink(directory + "/" + name)
+        }
         guard let file = fopen(temporary, "we") else { throw SystemError("create the build log", temporary) }
         self.file = file
         var error: Int32 = 0

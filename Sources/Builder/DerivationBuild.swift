@@ -170,7 +170,6 @@ final class DerivationBuild {
         guard pipe(&descriptors) == 0 else { throw SystemError("create a pipe for the log of", drvPath) }
         for fd in descriptors { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let reader = OpenFile(adopting: descriptors[0], path: logPath)
-        var writer: OpenFile? = OpenFile(adopting: descriptors[1], path: logPath)
         // The store directory inside is the scratch directory: the builder
         // creates its outputs there (a file or a tree, as it likes), and the
         // inputs are read-only mounts inside it. Nothing it writes elsewhere
@@ -194,10 +193,15 @@ final class DerivationBuild {
         do {
             build = try spec.start()
         } catch let error as SandboxError {
+            close(descriptors[1])
             throw BuildError.sandbox(derivation: drvPath, error)
+        } catch {
+            close(descriptors[1])
+            throw error
         }
-        writer = nil
-        _ = writer
+        // Only the builder holds the write end now: the log ends when every
+        // process of the build has ended.
+        close(descriptors[1])
         let killed = supervise(build, reading: reader, into: log)
         let termination = try build.wait()
         switch killed {

@@ -271,3 +271,19 @@ enum BuildLogPath {
         return "\(t.root)/var/log/drvs/\(base.prefix(2))/\(base.dropFirst(2)).bz2"
     }
 }
+
+@Suite(.serialized)
+struct BuildOutputTests {
+    @Test("-v 2 streams build logs to stderr; -q prints only the output paths")
+    func verbosity() throws {
+        let t = try BuildStore("verbosity")
+        let loud = try t.derivation("loud", "echo line-from-the-builder; echo > $out")
+        let streamed = try t.build(loud, options: ["-v", "2"])
+        #expect(streamed.status == 0)
+        #expect(streamed.stderr.contains("line-from-the-builder"))
+        let quiet = try t.build(try t.derivation("quiet", "echo chatter; echo > $out"), options: ["-q"])
+        #expect(quiet.status == 0)
+        #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
+        #expect(quiet.lines.count == 1)
+    }
+}
