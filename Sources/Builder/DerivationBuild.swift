@@ -105,14 +105,12 @@ final class DerivationBuild {
     private func realise(closure: [StorePath], scratch: String, outputs: [String: String]) throws {
         let log = try BuildLog(logs: store.layout.logs, derivation: path.baseName, echo: options.streamLogs)
         defer { log.finish() }
-        let hostBuildDirectory = try makeBuildDirectory()
+        let buildDirectory = try BuildDirectory(derivationName: derivation.name)
+        let hostBuildDirectory = buildDirectory.path
         var keep = false
         defer {
-            if keep {
-                Diagnostics.info("note: keeping build directory '\(hostBuildDirectory)'")
-            } else {
-                _ = try? FileSystem.removeTree(hostBuildDirectory)
-            }
+            buildDirectory.finish(keep: keep)
+            if keep { Diagnostics.info("note: keeping build directory '\(hostBuildDirectory)'") }
         }
         do {
             if let name = BuiltinRegistry.builtinName(of: derivation.builder) {
@@ -124,14 +122,6 @@ final class DerivationBuild {
             keep = options.keepFailed
             throw error
         }
-    }
-
-    private func makeBuildDirectory() throws -> String {
-        let parent = ProcessEnvironment.value("TMPDIR") ?? "/tmp"
-        // The name is bounded: derivation names may be 200 bytes long.
-        var template = Array("\(parent)/cairn-build-\(derivation.name.prefix(64))-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw SystemError("create a build directory in", parent) }
-        return String(cString: made)
     }
 
     private func runBuiltin(_ name: String, outputs: [String: String], buildDirectory: String, log: BuildLog) throws {

@@ -28,10 +28,16 @@ struct ConcurrencyTests {
         let debris = try FileManager.default.contentsOfDirectory(atPath: t.root + "/store/.tmp")
         #expect(!debris.isEmpty, "the killed build left its scratch directory")
 
+        let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        func buildDirectories() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter { $0.hasPrefix("cairn-build-sleeper-") }
+        }
+        #expect(!buildDirectories().isEmpty, "the killed build left its build directory")
         let rerun = try t.build(drv)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(t.read(out) == "done\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: t.root + "/store/.tmp").isEmpty)
+        #expect(buildDirectories().isEmpty, "the rerun swept the build directory and its lock")
     }
 
     @Test("two concurrent cairn build of one graph build each derivation once")
