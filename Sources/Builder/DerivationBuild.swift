@@ -96,7 +96,15 @@ final class DerivationBuild {
                 }
             }
             for input in inputs { try store.addTemporaryRoot(input) }
-            return try store.closure(of: inputs.sorted())
+            // Walked item by item: loading the whole reference graph for
+            // every build would make a large store slow to build in.
+            var closure: Set<StorePath> = []
+            var pending = Array(inputs)
+            while let next = pending.popLast() {
+                guard closure.insert(next).inserted else { continue }
+                pending += try store.pathInfo(next).references.filter { !closure.contains($0) }
+            }
+            return closure.sorted()
         }
     }
 

@@ -74,13 +74,16 @@ struct NixDifferentialBuildTests {
         try #require(theirs.status == 0, "\(theirs.stderr)")
         try #require(ours.lines.count == 2 && theirs.lines.count == 2, "\(ours.lines) \(theirs.lines)")
         let nixHash = try Tools.which("nix-hash") ?? ""
-        // Output names sort the same way on both sides (doc, out); the top
-        // output mentions its store directory, so only `doc` and `base`
-        // compare byte for byte; `out` is checked by content.
-        let oursDoc = try #require(ours.lines.first), theirsDoc = try #require(theirs.lines.first)
+        // Nix prints the outputs in no fixed order: pick them by name. The
+        // top output mentions its store directory, so `doc` and `base`
+        // compare byte for byte and `out` through the path it holds.
+        func pick(_ lines: [String], _ suffix: String) throws -> String {
+            try #require(lines.first { $0.hasSuffix(suffix) })
+        }
+        let oursDoc = try pick(ours.lines, "-top-doc"), theirsDoc = try pick(theirs.lines, "-top-doc")
         #expect(try Tools.run(nixHash, ["--type", "sha256", oursDoc]).stdout == Tools.run(nixHash, ["--type", "sha256", theirsDoc]).stdout)
-        let oursBase = try #require(t.read(ours.lines[1])).trimmingCharacters(in: .whitespacesAndNewlines)
-        let theirsBase = try #require(t.read(theirs.lines[1])).trimmingCharacters(in: .whitespacesAndNewlines)
+        let oursBase = try #require(t.read(try pick(ours.lines, "-top"))).trimmingCharacters(in: .whitespacesAndNewlines)
+        let theirsBase = try #require(t.read(try pick(theirs.lines, "-top"))).trimmingCharacters(in: .whitespacesAndNewlines)
         let oursBaseHash = try Tools.run(nixHash, ["--type", "sha256", oursBase]).stdout
         #expect(!oursBaseHash.isEmpty)
         #expect(oursBaseHash == (try Tools.run(nixHash, ["--type", "sha256", theirsBase]).stdout))
