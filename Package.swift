@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module layout and dependency direction follow ARCHITECTURE.md §2:
-// Basics <- StoreFormats <- Store <- Commands <- cairn.
+// Basics <- StoreFormats <- Store <- Builder <- Commands <- cairn.
 let package = Package(
     name: "cairn",
     platforms: [.macOS(.v13)],
@@ -60,10 +60,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Build logs are kept bzip2-compressed, as Nix keeps them (`nix log`
+        // reads them); the system's libbz2 is small, stable and everywhere.
+        .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
+        .target(name: "Builder", dependencies: ["Basics", "StoreFormats", "Store", "Sandbox", "CBzip2", "Fetch"]),
         .target(
             name: "Commands",
             dependencies: [
-                "Basics", "StoreFormats", "Store", "Scheme",
+                "Basics", "StoreFormats", "Store", "Scheme", "Builder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,5 +88,6 @@ let package = Package(
             // The loopback HTTP server the tests start (found through #filePath).
             exclude: ["Support/loopback_server.py"]
         ),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder", "Store", "StoreFormats", "Basics", "Sandbox"]),
     ]
 )

@@ -16,10 +16,12 @@ struct Cairn: ParsableCommand {
               cairn archive --export -r PATH > b   ship a closure to another machine
               cairn gc -F 10G                      free space until 10 GiB are available
               cairn derivation show FILE.drv       print a derivation as JSON
+              cairn build FILE.drv                 build a derivation in a sandbox
             """,
         version: CairnVersion.current,
         subcommands: [
-            HashCommand.self, StoreCommand.self, DerivationCommand.self, ArchiveCommand.self, GCCommand.self,
+            HashCommand.self, StoreCommand.self, DerivationCommand.self, BuildCommand.self, ArchiveCommand.self,
+            GCCommand.self,
             ReplCommand.self,
         ]
     )

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Basics
+import Builder
+import Store
+import StoreFormats
+import Glibc
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Realise derivations in the build sandbox and print their output paths.",
+        discussion: """
+            Builds each FILE.drv (a derivation in the store) and the derivations it
+            depends on, in isolated sandboxes, and prints the output paths, one per line.
+            Outputs already valid are reused. Every build's log is kept compressed under
+            STATEDIR/log/drvs/. A derivation may name one of its inputs as the root of its
+            sandbox's /bin, /lib, /lib64 and /usr with the variable __cairnFHSRoot.
+
+            Examples:
+              cairn build /cairn/store/…-hello-2.12.drv
+              cairn build -M 4 -c 2 -k A.drv B.drv     four builds at once, keep going on failure
+              cairn build -n A.drv                     list what would be built
+              cairn build --check -K A.drv             rebuild and compare; keep a differing result
+              cairn build --log-file A.drv             print where the build log is
+            """)
+
+    @Option(name: [.customShort("M"), .customLong("max-jobs")], help: ArgumentHelp(
+        "Run up to N builds at once.", valueName: "N"))
+    var maxJobs = 1
+
+    @Option(name: [.customShort("c"), .customLong("cores")], help: ArgumentHelp(
+        "Let each build use N cores ($CAIRN_BUILD_CORES; 0: all).", valueName: "N"))
+    var cores = 0
+
+    @Flag(name: [.customShort("K"), .customLong("keep-failed")], help: "Keep the build directory of failed builds (and, with --check, a differing result).")
+    var keepFailed = false
+
+    @Flag(name: [.customShort("k"), .customLong("keep-going")], help: "Keep building what does not depend on a failed build.")
+    var keepGoing = false
+
+    @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Print what would be built, and build nothing.")
+    var dryRun = false
+
+    @Flag(help: "Rebuild derivations whose outputs are valid and compare them bit for bit.")
+    var check = false
+
+    @Option(help: ArgumentHelp("Build each derivation N times and compare the results.", valueName: "N"))
+    var rounds = 1
+
+    @Option(help: ArgumentHelp("Kill a build that runs longer than SECONDS.", valueName: "SECONDS"))
+    var timeout: Int?
+
+    @Option(name: .customLong("max-silent-time"), help: ArgumentHelp(
+        "Kill a build that prints nothing for SECONDS.", valueName: "SECONDS"))
+    var maxSilentTime: Int?
+
+    @Flag(name: .customLong("log-file"), help: "Print the build log path of each derivation instead of building.")
+    var logFile = false
+
+    @Flag(name: [.customShort("q"), .customLong("quiet")], help: "Print only errors and the output paths.")
+    var quiet = false
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Derivations to build (.drv store paths).")
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("missing FILE.drv argument") }
+        if maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }
+        if cores < 0 { throw ValidationError("--cores must be 0 (all) or more") }
+        if rounds < 1 { throw ValidationError("--rounds must be at least 1") }
+        if let timeout, timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
+        if let maxSilentTime, maxSilentTime < 1 { throw ValidationError("--max-silent-time must be at least 1 second") }
+    }
+
+    func run() throws {
+        let store = try global.openStore()
+        if quiet { Diagnostics.verbosity = 0 }
+        var roots: [StorePath] = []
+        for file in files {
+            let path = try store.storePath(forUserPath: ProcessEnvironment.absolutePath(file))
+            guard Derivation.name(ofDerivationAt: path) != nil else {
+                throw BuildError.notADerivation(path: store.absolute(path))
+            }
+            roots.append(path)
+        }
+        if logFile {
+            for root in roots {
+                let log = BuildLog.path(logs: store.layout.logs, derivation: root.baseName)
+                guard FileSystem.exists(log) else { throw BuildCommandError.noLog(store.absolute(root)) }
+                try StandardStreams.output.write(log + "\n")
+            }
+            return
+        }
+        var options = BuildOptions()
+        options.maxJobs = maxJobs
+        options.cores = cores == 0 ? Self.onlineCores() : cores
+        options.keepFailed = keepFailed
+        options.keepGoing = keepGoing
+        options.timeout = timeout
+        options.maxSilentTime = maxSilentTime
+        options.check = check
+        options.rounds = rounds
+        options.streamLogs = Diagnostics.verbosity >= 2
+        options.builtins = BuiltinRegistry(Self.builtins)
+
+        let scheduler = Scheduler(store: store, options: options, progress: BuildProgress())
+        let plan = try scheduler.plan(roots)
+        if dryRun {
+            if !plan.isEmpty {
+                Diagnostics.writeStandardError(
+                    "\(plan.nodes.count == 1 ? "this derivation" : "these \(plan.nodes.count) derivations") would be built:\n")
+                for node in plan.nodes { try StandardStreams.output.write("  " + store.absolute(node.path) + "\n") }
+            }
+            return
+        }
+        try scheduler.run(plan)
+        for root in roots {
+            let derivation = try store.readDerivation(at: root)
+            for name in derivation.sortedOutputNames {
+                guard let path = derivation.outputs[name]?.path else { continue }
+                try StandardStreams.output.write(store.absolute(path) + "\n")
+            }
+        }
+    }
+
+    /// The builtin builders this `cairn` provides (ARCHITECTURE.md §4).
+    static let builtins: [any BuiltinBuilder] = [FetchURLBuiltin()]
+
+    static func onlineCores() -> Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}
+
+enum BuildCommandError: UserFacingError {
+    case noLog(String)
+
+    var message: String {
+        switch self {
+        case .noLog(let drv): "no build log for '\(drv)'"
+        }
+    }
+
+    var hint: String? {
+        "the log is written when the derivation is built here; build it with 'cairn build'"
+    }
+}
+
+extension BuildCommand: AcceptsManyOperands {
+    mutating func appendOperands(_ operands: [String]) { files += operands }
+}
