@@ -1,6 +1,7 @@
 import Basics
 import Fetch
 import StoreFormats
+import Synchronization
 
 /// `builtin:fetchurl`: the download step of fixed-output derivations
 /// (ARCHITECTURE.md §4), as Nix's builtin of that name reads its derivation:
@@ -14,13 +15,24 @@ import StoreFormats
 /// The transport (retries, redirects, content-addressed fallbacks, hash
 /// verification before anything is kept) is the Fetch target's; the builder
 /// then canonicalises and registers the file like any other output.
-package struct FetchURLBuiltin: BuiltinBuilder {
+package final class FetchURLBuiltin: BuiltinBuilder {
     package let name = "fetchurl"
-    /// Mirror tables are read once per `cairn build`, when the first download starts.
-    private let configuration: @Sendable () throws -> FetchConfiguration
+    private let load: @Sendable () throws -> FetchConfiguration
+    /// Mirror tables are read once per `cairn build`, when the first download
+    /// starts, not once per download.
+    private let loaded = Mutex<FetchConfiguration?>(nil)
 
     package init(configuration: @escaping @Sendable () throws -> FetchConfiguration = { try FetchConfiguration.load() }) {
-        self.configuration = configuration
+        self.load = configuration
+    }
+
+    private func configuration() throws -> FetchConfiguration {
+        try loaded.withLock { cached in
+            if let cached { return cached }
+            let configuration = try load()
+            cached = configuration
+            return configuration
+        }
     }
 
     package func build(_ context: BuiltinContext) throws {
