@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Basics", "StoreFormats", "Store", "Scheme", "Builder",
+                "Basics", "StoreFormats", "Store", "Scheme", "Builder", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

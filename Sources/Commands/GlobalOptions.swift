@@ -1,12 +1,13 @@
 import ArgumentParser
 import Basics
+import Sandbox
 import Store
 import StoreFormats
 
 /// Options every command takes (`--store-dir`, `--state-dir`, `-v`).
 struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("store-dir"), help: ArgumentHelp(
-        "The store directory (default: $CAIRN_STORE_DIR or /cairn/store).", valueName: "DIR"))
+        "The store directory (default: $CAIRN_STORE_DIR or /cairn/store; for a user who may not create /cairn, $XDG_DATA_HOME/cairn/store shown at /cairn/store).", valueName: "DIR"))
     var storeDirectory: String?
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp(
@@ -26,13 +27,17 @@ struct GlobalOptions: ParsableArguments {
         let store = storeDirectory ?? environment.value("CAIRN_STORE_DIR") ?? "/cairn/store"
         let state = stateDirectory ?? environment.value("CAIRN_STATE_DIR") ?? "/cairn/var"
         let absoluteStore = ProcessEnvironment.absolutePath(store)
+        let absoluteState = ProcessEnvironment.absolutePath(state)
+        // Before anything else runs (threads would make the kernel refuse the
+        // namespace): an unprivileged user's store is shown at /cairn.
+        try RootlessMapping.prepare(store: absoluteStore, state: absoluteState)
         let directory: StoreDirectory
         do {
             directory = try StoreDirectory(absoluteStore)
         } catch {
             throw StoreError.storeUnavailable(path: store, reason: error.message)
         }
-        return StoreLayout(storeDirectory: directory, stateDirectory: ProcessEnvironment.absolutePath(state))
+        return StoreLayout(storeDirectory: directory, stateDirectory: absoluteState)
     }
 
     func openStore() throws -> LocalStore {

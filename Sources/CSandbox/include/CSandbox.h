@@ -116,6 +116,40 @@ int cairn_sandbox_spawn(const struct cairn_sandbox_config *config, pid_t *pid,
 /// Returns 0 or an errno value.
 int cairn_sandbox_become_user_on_this_thread(uid_t uid, gid_t gid);
 
+
+/// The steps of entering the rootless /cairn mapping, for error messages.
+enum cairn_rootless_step {
+    CAIRN_ROOTLESS_STEP_UNSHARE = 1,
+    CAIRN_ROOTLESS_STEP_SETGROUPS_FILE,
+    CAIRN_ROOTLESS_STEP_UID_MAP,
+    CAIRN_ROOTLESS_STEP_GID_MAP,
+    CAIRN_ROOTLESS_STEP_PRIVATE_MOUNTS,
+    CAIRN_ROOTLESS_STEP_ROOT_TMPFS,
+    CAIRN_ROOTLESS_STEP_HOST_ENTRY,
+    CAIRN_ROOTLESS_STEP_DATA_BIND,
+    CAIRN_ROOTLESS_STEP_PIVOT_ROOT,
+    CAIRN_ROOTLESS_STEP_READ_ONLY_ROOT,
+    CAIRN_ROOTLESS_STEP_WORKING_DIRECTORY,
+};
+
+struct cairn_rootless_failure {
+    int step;
+    int error;
+    /// For HOST_ENTRY: the top-level name of `/` that could not be shown.
+    char entry[256];
+};
+
+/// Puts the calling process (which must be single-threaded: the kernel
+/// refuses a new user namespace to a process with other threads) into a new
+/// user and mount namespace where it keeps its uid and gid, and where `/`
+/// shows every top-level entry of the host's `/` except `cairn`, and
+/// `/cairn` shows `data_directory`. `staging_directory` is an existing empty
+/// directory (outside `data_directory`'s contents that matter) on which the
+/// new root is assembled; `working_directory` is entered afterwards.
+/// Returns 0, or -1 with *failure filled.
+int cairn_rootless_enter(const char *data_directory, const char *staging_directory,
+                         const char *working_directory, struct cairn_rootless_failure *failure);
+
 #ifdef __cplusplus
 }
 #endif
