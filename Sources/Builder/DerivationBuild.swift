@@ -66,6 +66,12 @@ final class DerivationBuild {
         guard mkdir(scratch, 0o755) == 0 else { throw SystemError("create the build's scratch directory", scratch) }
         var keepScratch = false
         defer { if !keepScratch { _ = try? FileSystem.removeTree(scratch) } }
+        // The inputs' mount points are recycled before the scratch is removed.
+        let inputPaths = closure.map { $0.absolute(in: storeDirectory) }
+        if BuiltinRegistry.builtinName(of: derivation.builder) == nil {
+            store.mountPoints.place(inputPaths, in: scratch)
+        }
+        defer { store.mountPoints.recycle(inputPaths, from: scratch, area: { try store.with { try $0.scratchPath() } }) }
         let written = outputs.mapValues { scratch + "/" + $0.baseName }
         try realise(closure: closure, scratch: scratch, outputs: written)
 
@@ -96,14 +102,9 @@ final class DerivationBuild {
                 }
             }
             for input in inputs { try store.addTemporaryRoot(input) }
-            // Walked item by item: loading the whole reference graph for
+            // Asked of the database: loading the whole reference graph for
             // every build would make a large store slow to build in.
-            var closure: Set<StorePath> = []
-            var pending = Array(inputs)
-            while let next = pending.popLast() {
-                guard closure.insert(next).inserted else { continue }
-                pending += try store.pathInfo(next).references.filter { !closure.contains($0) }
-            }
+            let closure = try store.unorderedClosure(of: inputs)
             return closure.sorted()
         }
     }
@@ -117,8 +118,8 @@ final class DerivationBuild {
         let hostBuildDirectory = buildDirectory.path
         var keep = false
         defer {
-            buildDirectory.finish(keep: keep)
-            if keep { Diagnostics.info("note: keeping build directory '\(hostBuildDirectory)'") }
+            let kept = buildDirectory.finish(keep: keep)
+            if keep { Diagnostics.info("note: keeping build directory '\(kept)'") }
         }
         do {
             if let name = BuiltinRegistry.builtinName(of: derivation.builder) {

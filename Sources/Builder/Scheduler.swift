@@ -112,6 +112,7 @@ package final class Scheduler {
             try gcLock.lock(.shared)
         }
         defer { gcLock.unlock() }
+        defer { store.mountPoints.remove() }
 
         var pending: [StorePath: Int] = [:]
         var dependents: [StorePath: [StorePath]] = [:]

@@ -8,6 +8,8 @@ import Synchronization
 package final class SharedStore: @unchecked Sendable {
     private let store: LocalStore
     private let lock = Mutex<Void>(())
+    /// Spare mount points for builds' inputs, shared by the run's builds.
+    let mountPoints = MountPointPool()
 
     package init(_ store: LocalStore) {
         self.store = store

@@ -7,8 +7,10 @@ struct Cairn: ParsableCommand {
         abstract: "A functional package manager for reproducible, user-controlled software environments.",
         discussion: """
             Cairn keeps software in a content-addressed store (default /cairn/store) whose
-            formats match Nix and Guix byte for byte. Relocate it with --store-dir and
-            --state-dir, or CAIRN_STORE_DIR and CAIRN_STATE_DIR.
+            formats match Nix and Guix byte for byte. A user who cannot create /cairn
+            needs no set-up: the store is kept in $XDG_DATA_HOME/cairn (~/.local/share/cairn)
+            and shown at /cairn in a user namespace of cairn's own. Relocate it with
+            --store-dir and --state-dir, or CAIRN_STORE_DIR and CAIRN_STATE_DIR.
 
             Examples:
               cairn hash -S nar ./src              hash a tree as Nix and Guix do

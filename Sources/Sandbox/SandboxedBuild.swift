@@ -57,7 +57,6 @@ package final class SandboxedBuild: Sendable {
             outcome = done
             return done
         }
-        rmdir(stagingRoot)
         return termination
     }
 
@@ -66,7 +65,6 @@ package final class SandboxedBuild: Sendable {
             _ = Glibc.kill(pid, SIGKILL)
             _ = Self.reap(pid)
         }
-        rmdir(stagingRoot)
     }
 
     private static func reap(_ pid: pid_t) -> SandboxTermination {
@@ -81,14 +79,35 @@ package final class SandboxedBuild: Sendable {
 
     static func start(_ spec: SandboxSpec) throws -> SandboxedBuild {
         let plan = try RootPlan(spec)
-        let staging = try makeStagingDirectory(in: spec.stagingDirectory)
-        do {
-            let input = try OpenFile("/dev/null", flags: O_RDONLY)
-            let pid = try spawn(spec, plan, root: staging, input: input.fd)
-            return SandboxedBuild(pid: pid, stagingRoot: staging)
-        } catch {
-            rmdir(staging)
-            throw error
+        let staging = try stagingDirectory(in: spec.stagingDirectory)
+        let input = try OpenFile("/dev/null", flags: O_RDONLY)
+        let pid = try spawn(spec, plan, root: staging, input: input.fd)
+        return SandboxedBuild(pid: pid, stagingRoot: staging)
+    }
+
+    /// One staging directory per parent for the whole process. Each child
+    /// mounts its own tmpfs on it inside its own mount namespace, so
+    /// concurrent sandboxes share it; hundreds of builds then do not create
+    /// and delete hundreds of directories (after many recent deletions, ext4
+    /// scans long for a free inode: that was most of a trivial build's cost).
+    /// Removed when the process exits; an empty directory is left if it is
+    /// killed.
+    private static let stagingDirectories = Mutex<[String: String]>([:])
+
+    private static func stagingDirectory(in parent: String) throws -> String {
+        try stagingDirectories.withLock { directories in
+            if let existing = directories[parent], FileSystem.isDirectory(existing) { return existing }
+            let made = try makeStagingDirectory(in: parent)
+            if directories.isEmpty { atexit { SandboxedBuild.removeStagingDirectories() } }
+            directories[parent] = made
+            return made
+        }
+    }
+
+    private static func removeStagingDirectories() {
+        stagingDirectories.withLock { directories in
+            for directory in directories.values { rmdir(directory) }
+            directories.removeAll()
         }
     }
 

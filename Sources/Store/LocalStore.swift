@@ -79,6 +79,14 @@ package final class LocalStore {
         return info
     }
 
+    /// The closure of `paths`, unordered, asked of the database alone (no
+    /// whole-graph load): what a build may see of the store.
+    package func unorderedClosure(of paths: some Sequence<StorePath>) throws -> Set<StorePath> {
+        let (closure, missing) = try database.closure(ofValid: paths)
+        if let missing { throw StoreError.notValid(path: absolute(missing)) }
+        return closure
+    }
+
     /// The closure of `paths` ordered so that every item comes after its
     /// references (the order imports need).
     package func closure(of paths: [StorePath], graph: ReferenceGraph? = nil) throws -> [StorePath] {

@@ -184,6 +184,32 @@ package final class StoreDatabase: @unchecked Sendable {
         }
     }
 
+    /// The closure of `roots` (roots included), walked by SQLite in one read
+    /// transaction: a build needs its inputs' closure, and one query per item
+    /// made a long chain of builds quadratic in Swift and GRDB overhead.
+    /// Returns nil when a root is not valid (its path is the second value).
+    package func closure(ofValid roots: some Sequence<StorePath>) throws -> (Set<StorePath>, missing: StorePath?) {
+        try wrap {
+            try queue.read { db in
+                let statement = try db.cachedStatement(sql: """
+                    WITH RECURSIVE closure(id) AS (
+                        SELECT id FROM ValidPaths WHERE path = ?
+                        UNION
+                        SELECT r.reference FROM Refs r JOIN closure c ON r.referrer = c.id
+                    )
+                    SELECT v.path FROM closure c JOIN ValidPaths v ON v.id = c.id
+                    """)
+                var result: Set<StorePath> = []
+                for root in roots where !result.contains(root) {
+                    let paths = try String.fetchAll(statement, arguments: [root.absolute(in: storeDirectory)])
+                    if paths.isEmpty { return (result, root) }
+                    for path in paths { result.insert(try storePath(path)) }
+                }
+                return (result, nil)
+            }
+        }
+    }
+
     /// The whole reference graph in two queries: for GC and closures, which
     /// would otherwise issue one query per path.
     package func referenceGraph() throws -> ReferenceGraph {

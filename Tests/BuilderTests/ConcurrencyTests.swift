@@ -29,8 +29,15 @@ struct ConcurrencyTests {
         #expect(!debris.isEmpty, "the killed build left its scratch directory")
 
         let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        // Each process keeps its builds' directories in a cairn-builds-TOKEN of its own.
         func buildDirectories() -> [String] {
-            ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter { $0.hasPrefix("cairn-build-sleeper-") }
+            let owners = ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter {
+                $0.hasPrefix("cairn-builds-") && !$0.hasSuffix(".lock")
+            }
+            return owners.flatMap { owner in
+                ((try? FileManager.default.contentsOfDirectory(atPath: tmp + "/" + owner)) ?? [])
+                    .filter { $0.hasPrefix("sleeper-") }
+            }
         }
         #expect(!buildDirectories().isEmpty, "the killed build left its build directory")
         let rerun = try t.build(drv)
