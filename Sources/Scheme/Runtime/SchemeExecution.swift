@@ -23,7 +23,11 @@ package enum SchemeExecution {
 
     package static func exclusively<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(&lock.mutex)
-        defer { pthread_mutex_unlock(&lock.mutex) }
+        let stack = StackGuard.enter()
+        defer {
+            StackGuard.restore(stack)
+            pthread_mutex_unlock(&lock.mutex)
+        }
         return try body()
     }
 }
