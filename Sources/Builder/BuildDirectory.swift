@@ -57,6 +57,12 @@ final class BuildDirectory {
     /// This process's directory of builds, made (after a sweep) on first use.
     private static let ownerState = Mutex<(path: String, lock: FileLock)?>(nil)
 
+    /// This process's own directory in `$TMPDIR`, swept with it when the
+    /// process is killed: where sandboxes are staged, too.
+    static func processDirectory() throws -> String {
+        try owner()
+    }
+
     private static func owner() throws -> String {
         try ownerState.withLock { state in
             if let state { return state.path }

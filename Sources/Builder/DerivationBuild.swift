@@ -162,6 +162,8 @@ final class DerivationBuild {
             }
             fhsRoot = root.absolute(in: storeDirectory)
         }
+        // Swept with the process's build directories if it is killed.
+        let staging = try BuildDirectory.processDirectory()
         var descriptors: [Int32] = [0, 0]
         // pipe2 is not exported without _GNU_SOURCE. A descriptor caught by
         // another thread's spawn in between is harmless: the sandbox closes
@@ -187,7 +189,8 @@ final class DerivationBuild {
             fhsRoot: fhsRoot,
             network: derivation.fixedOutput != nil ? .host : .isolated,
             standardOutput: descriptors[1],
-            standardError: descriptors[1])
+            standardError: descriptors[1],
+            stagingDirectory: staging)
         let build: SandboxedBuild
         do {
             build = try spec.start()

@@ -81,7 +81,8 @@ package struct SandboxSpec: Sendable {
     package var standardOutput: Int32
     package var standardError: Int32
     /// Where the empty directory the root is mounted on is created. It stays
-    /// empty on the host and is removed after the build.
+    /// empty on the host; one serves every build of the process and is
+    /// removed when the process exits.
     package var stagingDirectory: String
 
     package init(

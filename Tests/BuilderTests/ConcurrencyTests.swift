@@ -12,6 +12,12 @@ struct ConcurrencyTests {
     @Test("SIGKILL of cairn build mid-build leaves nothing registered; a rerun succeeds and sweeps the debris")
     func killedMidBuild() throws {
         let t = try BuildStore("sigkill")
+        let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        // Process directories there already (this test process's own, if it built in-process).
+        func processDirectories() -> Set<String> {
+            Set(((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter { $0.hasPrefix("cairn-builds-") })
+        }
+        let before = processDirectories()
         let drv = try t.derivation("sleeper", "echo started; sleep 3.1417; echo done > $out")
         let running = try Tools.start(Tools.cairn, ["build", t.absolute(drv)], environment: t.environment)
         // Wait until the builder runs (its output reaches the log being written).
@@ -28,23 +34,28 @@ struct ConcurrencyTests {
         let debris = try FileManager.default.contentsOfDirectory(atPath: t.root + "/store/.tmp")
         #expect(!debris.isEmpty, "the killed build left its scratch directory")
 
-        let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         // Each process keeps its builds' directories in a cairn-builds-TOKEN of its own.
-        func buildDirectories() -> [String] {
+        func ownedEntries(_ prefix: String) -> [String] {
             let owners = ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter {
                 $0.hasPrefix("cairn-builds-") && !$0.hasSuffix(".lock")
             }
             return owners.flatMap { owner in
                 ((try? FileManager.default.contentsOfDirectory(atPath: tmp + "/" + owner)) ?? [])
-                    .filter { $0.hasPrefix("sleeper-") }
+                    .filter { $0.hasPrefix(prefix) }
             }
         }
+        func buildDirectories() -> [String] { ownedEntries("sleeper-") }
         #expect(!buildDirectories().isEmpty, "the killed build left its build directory")
+        #expect(!ownedEntries("cairn-sandbox-").isEmpty, "its sandbox was staged in the process's directory")
         let rerun = try t.build(drv)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(t.read(out) == "done\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: t.root + "/store/.tmp").isEmpty)
         #expect(buildDirectories().isEmpty, "the rerun swept the build directory and its lock")
+        // Nor is anything of the killed process left in TMPDIR: its sandbox
+        // staging directory lived in its own directory, swept with it.
+        let leftovers = processDirectories().subtracting(before)
+        #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
     @Test("two concurrent cairn build of one graph build each derivation once")
