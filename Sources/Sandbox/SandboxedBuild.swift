@@ -90,8 +90,9 @@ package final class SandboxedBuild: Sendable {
     /// concurrent sandboxes share it; hundreds of builds then do not create
     /// and delete hundreds of directories (after many recent deletions, ext4
     /// scans long for a free inode: that was most of a trivial build's cost).
-    /// Removed when the process exits; an empty directory is left if it is
-    /// killed.
+    /// Removed when the process exits. If it is killed, an empty directory
+    /// is left in the parent: the builder gives its own per-process
+    /// directory, which the next `cairn build` sweeps.
     private static let stagingDirectories = Mutex<[String: String]>([:])
 
     private static func stagingDirectory(in parent: String) throws -> String {
