@@ -8,7 +8,9 @@ extension Libraries {
             var view = String.UnicodeScalarView()
             view.append(contentsOf: rest)
             let text = String(view)
-            var reader = Reader(text: text, file: SourceFile(name: "<port>", text: text))
+            // Positions in what is left of the port would mislead, and one
+            // registered file per datum read would pile up: no locations.
+            var reader = Reader(text: text, file: SourceFile(name: "<port>", text: text, registered: false))
             let datum = try reader.read()
             // Give back what the datum did not use, so the next read starts there.
             let consumedBytes = min(reader.offset, text.utf8.count)

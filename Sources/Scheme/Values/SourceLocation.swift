@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A file the reader has read, shared by every location in it.
 package final class SourceFile: @unchecked Sendable {
     /// The name shown in messages: the path as the user gave it, or a label
@@ -6,9 +8,16 @@ package final class SourceFile: @unchecked Sendable {
     /// The text, kept so that errors can quote the offending line.
     package let text: String?
 
-    package init(name: String, text: String? = nil) {
+    /// This file's number in `SourceFiles`, by which pairs name it.
+    package private(set) var number: UInt32 = 0
+
+    /// An unregistered file gives its pairs no location (and is not kept
+    /// for the life of the process): for text read again and again, such as
+    /// what `read` takes from a port.
+    package init(name: String, text: String? = nil, registered: Bool = true) {
         self.name = name
         self.text = text
+        if registered { number = SourceFiles.register(self) }
     }
 
     /// The text of line `line` (1-based), if known.
@@ -43,4 +52,62 @@ package struct SourceLocation: CustomStringConvertible, @unchecked Sendable {
     }
 
     package var description: String { "\(file.name):\(line):\(column)" }
+}
+
+/// Every source file read, by number. A pair keeps its location in 8 bytes
+/// (`PackedLocation`) rather than a reference and two integers: pairs are the
+/// most numerous objects, and that makes each a 64-byte allocation instead of
+/// 80 (lists: 16% faster), with no reference count to keep on the file.
+/// Files are therefore kept for the life of the process (with their text,
+/// which error messages quote). Reading needs no lock: the table only grows,
+/// in chunks that never move, and an entry is written before its number is
+/// handed out.
+package enum SourceFiles {
+    private static let chunkSize = 4096
+    private static let chunkCount = 4096
+    nonisolated(unsafe) private static let chunks: UnsafeMutablePointer<UnsafeMutablePointer<Unmanaged<SourceFile>>?> = {
+        let table = UnsafeMutablePointer<UnsafeMutablePointer<Unmanaged<SourceFile>>?>.allocate(capacity: chunkCount)
+        table.initialize(repeating: nil, count: chunkCount)
+        return table
+    }()
+    private static let count = Mutex<Int>(0)
+
+    static func register(_ file: SourceFile) -> UInt32 {
+        count.withLock { count in
+            // Number 0 means "no location": past the table's end, files get it.
+            guard count < min(chunkSize * chunkCount, Int(PackedLocation.maxFile)) else { return 0 }
+            let chunk = count / chunkSize
+            if chunks[chunk] == nil { chunks[chunk] = .allocate(capacity: chunkSize) }
+            chunks[chunk]?.advanced(by: count % chunkSize).initialize(to: .passRetained(file))
+            count += 1
+            return UInt32(count)
+        }
+    }
+
+    @inline(__always) static func file(_ number: UInt32) -> SourceFile? {
+        guard number > 0 else { return nil }
+        let index = Int(number) - 1
+        guard index < chunkSize * chunkCount, let chunk = chunks[index / chunkSize] else { return nil }
+        return chunk[index % chunkSize].takeUnretainedValue()
+    }
+}
+
+/// A location in 64 bits: file number (24 bits), line (24), column (16);
+/// larger lines and columns are clamped. 0 means none.
+package enum PackedLocation {
+    static let maxFile: UInt64 = (1 << 24) - 1
+    static let maxLine: UInt64 = (1 << 24) - 1
+    static let maxColumn: UInt64 = (1 << 16) - 1
+
+    @inline(__always) static func pack(_ location: SourceLocation?) -> UInt64 {
+        guard let location, location.file.number != 0 else { return 0 }
+        let line = min(UInt64(max(0, location.line)), maxLine)
+        let column = min(UInt64(max(0, location.column)), maxColumn)
+        return UInt64(location.file.number) << 40 | line << 16 | column
+    }
+
+    @inline(__always) static func unpack(_ packed: UInt64) -> SourceLocation? {
+        guard packed != 0, let file = SourceFiles.file(UInt32(truncatingIfNeeded: packed >> 40)) else { return nil }
+        return SourceLocation(file: file, line: Int((packed >> 16) & maxLine), column: Int(packed & maxColumn))
+    }
 }

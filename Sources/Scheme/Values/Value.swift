@@ -92,12 +92,18 @@ package enum Value {
 package final class Pair {
     package var car: Value
     package var cdr: Value
-    package var location: SourceLocation?
+    /// `PackedLocation`: 8 bytes, no reference to count.
+    private var packedLocation: UInt64
+
+    package var location: SourceLocation? {
+        get { PackedLocation.unpack(packedLocation) }
+        set { packedLocation = PackedLocation.pack(newValue) }
+    }
 
     @inline(__always) package init(_ car: Value, _ cdr: Value, location: SourceLocation? = nil) {
         self.car = car
         self.cdr = cdr
-        self.location = location
+        self.packedLocation = PackedLocation.pack(location)
     }
 
     /// Releasing a million-element list must not recurse a million times:
