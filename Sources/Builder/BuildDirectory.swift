@@ -15,14 +15,14 @@ import Synchronization
 /// inodes (it avoids recently deleted ones), which dominated their cost.
 final class BuildDirectory {
     let path: String
-    private let name: String
+    /// The derivation's name, bounded: derivation names may be 200 bytes long.
+    private let stem: Substring
 
     init(derivationName: String) throws {
         let owner = try Self.owner()
         let number = Self.counter.add(1, ordering: .relaxed).newValue
-        // The name is bounded: derivation names may be 200 bytes long.
-        name = "\(derivationName.prefix(64))-\(number)"
-        path = owner + "/" + name
+        stem = derivationName.prefix(64)
+        path = "\(owner)/\(stem)-\(number)"
         guard mkdir(path, 0o700) == 0 else { throw SystemError("create a build directory in", owner) }
     }
 
@@ -34,9 +34,8 @@ final class BuildDirectory {
             _ = try? FileSystem.removeTree(path)
             return path
         }
-        let stem = "\(Self.parent)/cairn-build-\(name.split(separator: "-").dropLast().joined(separator: "-"))-"
         for _ in 0..<100 {
-            let destination = stem + FileSystem.randomSuffix(length: 8)
+            let destination = "\(Self.parent)/cairn-build-\(stem)-\(FileSystem.randomSuffix(length: 8))"
             // Claimed with mkdir first, so the rename replaces only our own
             // empty directory, never one that was there already.
             guard mkdir(destination, 0o700) == 0 else {

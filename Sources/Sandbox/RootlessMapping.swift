@@ -78,18 +78,18 @@ package enum RootlessMapping {
     }
 
     static func describe(step: Int32, entry: String, workingDirectory: String) -> String {
-        switch Int(step) {
-        case Int(CAIRN_ROOTLESS_STEP_UNSHARE.rawValue): "creating a user and mount namespace"
-        case Int(CAIRN_ROOTLESS_STEP_SETGROUPS_FILE.rawValue): "writing the namespace's setgroups file"
-        case Int(CAIRN_ROOTLESS_STEP_UID_MAP.rawValue): "writing the namespace's uid map"
-        case Int(CAIRN_ROOTLESS_STEP_GID_MAP.rawValue): "writing the namespace's gid map"
-        case Int(CAIRN_ROOTLESS_STEP_PRIVATE_MOUNTS.rawValue): "making the namespace's mounts private"
-        case Int(CAIRN_ROOTLESS_STEP_ROOT_TMPFS.rawValue): "mounting the new root's tmpfs"
-        case Int(CAIRN_ROOTLESS_STEP_HOST_ENTRY.rawValue): "showing the host's '/\(entry)' in the new root"
-        case Int(CAIRN_ROOTLESS_STEP_DATA_BIND.rawValue): "binding the data directory at /cairn"
-        case Int(CAIRN_ROOTLESS_STEP_PIVOT_ROOT.rawValue): "switching to the new root"
-        case Int(CAIRN_ROOTLESS_STEP_READ_ONLY_ROOT.rawValue): "making the new root read-only"
-        case Int(CAIRN_ROOTLESS_STEP_WORKING_DIRECTORY.rawValue): "returning to the working directory '\(workingDirectory)'"
+        switch cairn_rootless_step(rawValue: UInt32(bitPattern: step)) {
+        case CAIRN_ROOTLESS_STEP_UNSHARE: "creating a user and mount namespace"
+        case CAIRN_ROOTLESS_STEP_SETGROUPS_FILE: "writing the namespace's setgroups file"
+        case CAIRN_ROOTLESS_STEP_UID_MAP: "writing the namespace's uid map"
+        case CAIRN_ROOTLESS_STEP_GID_MAP: "writing the namespace's gid map"
+        case CAIRN_ROOTLESS_STEP_PRIVATE_MOUNTS: "making the namespace's mounts private"
+        case CAIRN_ROOTLESS_STEP_ROOT_TMPFS: "mounting the new root's tmpfs"
+        case CAIRN_ROOTLESS_STEP_HOST_ENTRY: "showing the host's '/\(entry)' in the new root"
+        case CAIRN_ROOTLESS_STEP_DATA_BIND: "binding the data directory at /cairn"
+        case CAIRN_ROOTLESS_STEP_PIVOT_ROOT: "switching to the new root"
+        case CAIRN_ROOTLESS_STEP_READ_ONLY_ROOT: "making the new root read-only"
+        case CAIRN_ROOTLESS_STEP_WORKING_DIRECTORY: "returning to the working directory '\(workingDirectory)'"
         default: "step \(step)"
         }
     }

@@ -187,7 +187,7 @@ package final class StoreDatabase: @unchecked Sendable {
     /// The closure of `roots` (roots included), walked by SQLite in one read
     /// transaction: a build needs its inputs' closure, and one query per item
     /// made a long chain of builds quadratic in Swift and GRDB overhead.
-    /// Returns nil when a root is not valid (its path is the second value).
+    /// `missing` is the first root found not valid (the walk stops there).
     package func closure(ofValid roots: some Sequence<StorePath>) throws -> (Set<StorePath>, missing: StorePath?) {
         try wrap {
             try queue.read { db in
