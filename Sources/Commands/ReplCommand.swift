@@ -43,7 +43,7 @@ struct ReplCommand: ParsableCommand {
                 status = ReplCommand.runProgram(interpreter) {
                     let forms = try runtime.modules.readSource(file)
                     let compiler = Compiler(runtime: runtime, module: runtime.modules.user)
-                    for form in forms { _ = try runtime.evaluateToplevel(form, compiler: compiler) }
+                    try forms.forEach { _ = try runtime.evaluateToplevel($0, compiler: compiler) }
                 }
             } else {
                 runtime.commandLine = ["cairn"]

@@ -36,7 +36,7 @@ struct FormCache {
         return FormCache(directory: home + "/.cache/cairn/scheme")
     }
 
-    func forms(ofFile path: String) throws -> [Value] {
+    func forms(ofFile path: String) throws -> SourceForms {
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readFile(path)
@@ -47,13 +47,13 @@ struct FormCache {
         let file = SourceFile(name: path, text: text)
         let key = Base16.encode(HashContext.digest(.sha256, of: bytes))
         let entry = directory + "/" + key + ".forms"
-        if let cached = try? FileSystem.readFile(entry), let forms = FormCodec.decode(cached, file: file) {
-            return forms
+        if let cached = try? FileSystem.readFile(entry), let next = FormCodec.stream(cached, file: file) {
+            return SourceForms(next: next)
         }
         let forms = try Reader.readAll(text: text, file: file)
         // A cache that cannot be written (read-only home, full disk) only costs speed.
         try? FileSystem.createDirectories(directory, mode: 0o700)
         try? FileSystem.writeAtomically(FormCodec.encode(forms), to: entry, mode: 0o600)
-        return forms
+        return SourceForms(forms)
     }
 }

@@ -104,6 +104,42 @@ import Testing
         #expect(h.failure("open-input-file", .str("/nonexistent/cairn"))?.kind == .system)
     }
 
+    @Test func readTakesDataOneByOneFromALongFile() throws {
+        // Long lists, strings whose multi-byte characters straddle the reader's
+        // window, symbols cut at its edge, comments: each datum read from the
+        // file port must be the one the reader finds in the whole text.
+        var text = ""
+        for i in 0..<600 {
+            text += "(define p\(i) '(\(String(repeating: "é", count: i % 37)) \"\(String(repeating: "λ→", count: i * 3))\"))\n"
+            if i % 50 == 0 { text += "#| block \(i) |# ; line\n#;(skipped \(i))\n" + String(repeating: "sym", count: 700 + i) + "\n" }
+        }
+        let path = "/tmp/cairn-read-test-\(getpid())-\(Int.random(in: 0..<1_000_000)).scm"
+        defer { unlink(path) }
+        _ = try h.call("call-with-output-file", .str(path), h.procedure { port in try h.call("display", .str(text), port) })
+        let expected = try Reader.readAll(text: text, file: SourceFile(name: "x", text: text, registered: false))
+        let port = try h.call("open-input-file", .str(path))
+        var read: [Value] = []
+        while true {
+            let datum = try h.call("read", port)
+            if case .eof = datum { break }
+            read.append(datum)
+        }
+        #expect(read.count == expected.count)
+        #expect(read.map { $0.written() } == expected.map { $0.written() })
+    }
+
+    @Test func readFromAPipeReturnsOnceTheDatumIsComplete() throws {
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        defer { close(descriptors[1]) }
+        let port = FileDescriptorInputPort(descriptor: descriptors[0])
+        // The writing end stays open: `read` must not wait for end of input.
+        let written = "(a \"b\" 3)\n".utf8.withContiguousStorageIfAvailable { write(descriptors[1], $0.baseAddress, $0.count) }
+        #expect(written == 10)
+        #expect(try h.call("read", .object(port)).written() == "(a \"b\" 3)")
+        #expect(try h.call("read-char", .object(port)).written() == "#\\newline")
+    }
+
     @Test func descriptorPortsBufferUntilFlushed() throws {
         var descriptors: [Int32] = [0, 0]
         #expect(pipe(&descriptors) == 0)

@@ -18,6 +18,7 @@ final class TextHarness {
         Libraries.installFormat(into: &library)
         Libraries.installRegex(into: &library)
         Libraries.installSystem(into: &library)
+        Libraries.installReaderAndMisc(into: &library)
         for (symbol, value) in library.bindings { bindings[symbol.name] = value }
         runtime.currentOutputPort = .object(output)
     }

@@ -1,40 +1,52 @@
 /// Procedure calls. Calls with up to three operands are specialised so that
 /// neither the operands nor a closure's parameters go through an array.
 extension Compiler {
-    func compileApplication(_ pair: Pair, _ scope: Scope, tail: Bool) throws -> Code {
+    /// `head`: what the operator resolved to, when it is an identifier.
+    func compileApplication(_ pair: Pair, _ scope: Scope, tail: Bool, head: Binding?) throws -> Code {
         let form = Value.pair(pair)
         guard let operandForms = pair.cdr.listElements else {
             throw SchemeError.syntax("bad procedure call: not a proper list", form: form)
         }
-        if let inlined = try compileInlinePrimitive(pair, operandForms, scope, tail: tail) { return inlined }
-        let operatorCode = try compile(pair.car, scope, tail: false)
-        // Operands stay in separate constants: closures taken out of an array
-        // would be called through reabstraction thunks.
-        let operands = try operandForms.map { try compile($0, scope, tail: false) }
-        let site = CallSite(form: form, location: pair.location)
-        if let global = operatorCode.node as? GlobalNode {
-            return Code(node: GlobalCallNode(runtime: runtime, cell: global.cell, operands: operands.map(\.node), site: site, tail: tail))
+        if case .global(let cell) = head, let inlined = try compileInlinePrimitive(pair, cell, operandForms, scope, tail: tail) {
+            return inlined
         }
-        return Code(node: CallNode(runtime: runtime, callee: operatorCode.node, operands: operands.map(\.node), site: site, tail: tail))
+        var operands: [Node] = []
+        operands.reserveCapacity(operandForms.count)
+        for operand in operandForms { operands.append(try compile(operand, scope, tail: false).node) }
+        let site = CallSite(form: form)
+        if case .global(let cell) = head {
+            return Code(node: GlobalCallNode(runtime: runtime, cell: cell, operands: operands, site: site, tail: tail))
+        }
+        let callee = try head.map { try compileReference(pair.car, $0) } ?? compile(pair.car, scope, tail: false)
+        return Code(node: CallNode(runtime: runtime, callee: callee.node, operands: operands, site: site, tail: tail))
     }
 }
 
-/// Where a call is written, to annotate errors passing through it.
+/// Where a call is written, to annotate errors passing through it. Only the
+/// position is kept, packed: holding the call's form would keep every form a
+/// module was compiled from alive as long as its code. An error report reads
+/// the expression back from the source text (`SourceFile.datum`).
 package struct CallSite {
-    let form: Value
-    let location: SourceLocation?
+    let packedLocation: UInt64
 
-    /// Gives the innermost located call to an error its position and expression,
-    /// and records a backtrace entry (bounded, so deep recursion stays cheap).
+    init(form: Value) {
+        packedLocation = form.asPair?.packedLocationBits ?? 0
+    }
+
+    var location: SourceLocation? { PackedLocation.unpack(packedLocation) }
+
+    /// Gives the innermost located call to an error its position, and records
+    /// a backtrace entry (bounded, so deep recursion stays cheap).
     func annotate(_ error: SchemeError, _ callee: Value) -> SchemeError {
         var e = error
         if e.kind == .exit { return e }
+        let location = self.location
         if e.location == nil, let location {
             e.location = location
-            e.expression = form
+            e.expression = nil
         }
         if e.backtrace.count < 24 {
-            e.backtrace.append(SchemeError.Frame(procedure: callee.asProcedure?.name, location: location, expression: form))
+            e.backtrace.append(SchemeError.Frame(procedure: callee.asProcedure?.name, location: location, expression: nil))
         } else {
             e.omittedFrames += 1
         }

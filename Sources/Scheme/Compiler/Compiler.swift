@@ -89,31 +89,37 @@ package final class Compiler {
         case .symbol, .object(is Identifier):
             return try compileReference(form, scope)
         case .pair(let pair):
-            if let binding = syntaxBinding(pair.car, in: scope) {
-                switch binding {
-                case .special(let special):
-                    return try special.compile(self, form, scope, tail)
-                case .macro(let macro):
-                    let expansion = try expand(macro, form, scope)
-                    expansionDepth += 1
-                    defer { expansionDepth -= 1 }
-                    return try compile(expansion, scope, tail: tail)
-                default: break
-                }
+            // The head is resolved once, here: the application reuses it.
+            guard Compiler.isIdentifier(pair.car) else { return try compileApplication(pair, scope, tail: tail, head: nil) }
+            let binding = resolve(pair.car, in: scope)
+            switch binding {
+            case .special(let special):
+                return try special.compile(self, form, scope, tail)
+            case .macro(let macro):
+                let expansion = try expand(macro, form, scope)
+                expansionDepth += 1
+                defer { expansionDepth -= 1 }
+                return try compile(expansion, scope, tail: tail)
+            case .local, .global:
+                return try compileApplication(pair, scope, tail: tail, head: binding)
             }
-            return try compileApplication(pair, scope, tail: tail)
         case .null:
             throw SchemeError.syntax("missing procedure expression in ()", form: form, hint: "to write the empty list, quote it: '()")
         case .keyword, .string, .fixnum, .bignum, .rational, .flonum, .char, .boolean, .vector, .bytevector, .unspecified, .eof:
             // Self-evaluating.
-            return Code(node: ConstantNode(form))
+            return constant(form)
         default:
             return Code(node: ConstantNode(form))
         }
     }
 
     private func compileReference(_ key: Value, _ scope: Scope) throws -> Code {
-        switch resolve(key, in: scope) {
+        try compileReference(key, resolve(key, in: scope))
+    }
+
+    /// The code reading a variable `key` resolved to `binding`.
+    func compileReference(_ key: Value, _ binding: Binding) throws -> Code {
+        switch binding {
         case .local(let depth, let index, let name):
             if depth == 0 { return Code(node: LocalNode(index: index, name: name)) }
             return Code(node: OuterLocalNode(depth: depth, index: index, name: name))

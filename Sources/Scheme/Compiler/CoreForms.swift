@@ -7,7 +7,7 @@ enum CoreForms {
         special("quote") { c, form, _, _ in
             let items = try c.elements(form, "quote")
             guard items.count == 2 else { throw SchemeError.syntax("bad quote syntax: expected exactly one datum", form: form) }
-            return Code(node: ConstantNode(Compiler.stripSyntax(items[1])))
+            return c.constant(Compiler.stripSyntax(items[1]))
         }
         special("if") { c, form, scope, tail in
             let items = try c.elements(form, "if")
@@ -17,6 +17,9 @@ enum CoreForms {
             let test = try c.compile(items[1], scope, tail: false)
             let then = try c.compile(items[2], scope, tail: tail)
             let otherwise = items.count == 4 ? try c.compile(items[3], scope, tail: tail).node : nil
+            if let negation = test.node as? InlineUnaryNode, negation.cell.name.name == "not" {
+                return Code(node: IfNotNode(negation: negation, then: then.node, otherwise: otherwise))
+            }
             return Code(node: IfNode(test: test.node, then: then.node, otherwise: otherwise))
         }
         special("define") { c, form, scope, _ in
@@ -205,7 +208,7 @@ extension Compiler {
         if case .pair(let p) = lambda { p.location = form.asPair?.location }
         let makeClosure = try compileLambdaForm(lambda, inner, name: Compiler.symbolOf(name)?.name)
         let rt = runtime
-        let site = CallSite(form: form, location: form.asPair?.location)
+        let site = CallSite(form: form)
         return Code { frame in
             let procedure = try makeClosure(frame)
             frame[slot] = procedure

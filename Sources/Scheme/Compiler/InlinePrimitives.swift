@@ -100,12 +100,11 @@ enum InlinePrimitives {
 extension Compiler {
     /// An inlined call, when `pair` calls a root primitive from the table with
     /// the arity it handles; nil otherwise.
-    func compileInlinePrimitive(_ pair: Pair, _ operandForms: [Value], _ scope: Scope, tail: Bool) throws -> Code? {
-        guard operandForms.count == 1 || operandForms.count == 2, Compiler.isIdentifier(pair.car),
-              case .global(let cell) = resolve(pair.car, in: scope), cell.module === runtime.modules.root,
+    func compileInlinePrimitive(_ pair: Pair, _ cell: GlobalCell, _ operandForms: [Value], _ scope: Scope, tail: Bool) throws -> Code? {
+        guard operandForms.count == 1 || operandForms.count == 2, cell.module === runtime.modules.root,
               case .procedure(let original) = cell.value else { return nil }
         let name = cell.name.name
-        let site = CallSite(form: .pair(pair), location: pair.location)
+        let site = CallSite(form: .pair(pair))
         if operandForms.count == 1, let fast = InlinePrimitives.unary[name] {
             let a = try compile(operandForms[0], scope, tail: false)
             return Code(node: InlineUnaryNode(runtime: runtime, cell: cell, original: original, fast: fast, operand: a.node, site: site, tail: tail))
@@ -113,7 +112,8 @@ extension Compiler {
         if operandForms.count == 2, let fast = InlinePrimitives.binary[name] {
             let a = try compile(operandForms[0], scope, tail: false)
             let b = try compile(operandForms[1], scope, tail: false)
-            return Code(node: InlineBinaryNode(runtime: runtime, cell: cell, original: original, fast: fast, first: a.node, second: b.node, site: site, tail: tail))
+            let general = InlineBinaryNode(runtime: runtime, cell: cell, original: original, fast: fast, first: a.node, second: b.node, site: site, tail: tail)
+            return Code(node: specialisedFixnumNode(general, name: name))
         }
         return nil
     }

@@ -195,9 +195,20 @@ final class InlineBinaryNode: Node {
     }
 
     override func run(_ frame: Frame) throws -> Value {
+        let x: Value
+        let y: Value
         do {
-            let x = try first.run(frame)
-            let y = try second.run(frame)
+            x = try first.run(frame)
+            y = try second.run(frame)
+        } catch let e as SchemeError {
+            throw site.annotate(e, cell.value)
+        }
+        return try finish(x, y)
+    }
+
+    /// The call once both operands are computed.
+    func finish(_ x: Value, _ y: Value) throws -> Value {
+        do {
             if cell.holds(original) { return try fast.run(x, y) }
             return try runtime.call2(cell.value, x, y, tail: tail)
         } catch let e as SchemeError {

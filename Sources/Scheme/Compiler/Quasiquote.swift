@@ -4,18 +4,18 @@ extension Compiler {
     func compileQuasiquote(_ form: Value, _ scope: Scope) throws -> Code {
         let items = try elements(form, "quasiquote")
         guard items.count == 2 else { throw SchemeError.syntax("bad quasiquote syntax: expected one template", form: form) }
-        return try quasi(items[1], depth: 1, scope).code
+        return code(try quasi(items[1], depth: 1, scope))
     }
 
     private enum Part {
         case constant(Value)
         case computed(Code)
+    }
 
-        var code: Code {
-            switch self {
-            case .constant(let v): return Code { _ in v }
-            case .computed(let c): return c
-            }
+    private func code(_ part: Part) -> Code {
+        switch part {
+        case .constant(let v): return constant(v)
+        case .computed(let c): return c
         }
     }
 
@@ -40,6 +40,9 @@ extension Compiler {
         if let inner = tagged(template, Self.quasiquote) {
             return wrap("quasiquote", try quasi(inner, depth: depth + 1, scope))
         }
+        // Most of a typical template (a package's phases, flags) is plain
+        // data: one walk that allocates nothing finds it constant.
+        if !Self.mayUnquote(template) { return .constant(Compiler.stripSyntax(template)) }
         switch template {
         case .pair(let pair):
             // Walk the spine iteratively: long quasiquoted lists must not recurse per element.
@@ -69,32 +72,42 @@ extension Compiler {
             if allConstant, case .constant = tail {
                 return .constant(Compiler.stripSyntax(template))
             }
-            let codes = parts.map { ($0.splice, $0.part.code) }
-            let tailCode = tail.code
-            return .computed(Code { frame in
-                var result = try tailCode(frame)
-                var values: [(Bool, Value)] = []
-                values.reserveCapacity(codes.count)
-                for (splice, code) in codes { values.append((splice, try code(frame))) }
-                for (splice, value) in values.reversed() {
-                    if splice {
-                        guard let elements = value.listElements else {
-                            throw SchemeError(.wrongType, who: "unquote-splicing", message: "unquote-splicing: \(value.written(limit: 60)) is not a list", irritants: [value])
-                        }
-                        result = Value.list(elements, tail: result)
-                    } else {
-                        result = .pair(Pair(value, result))
-                    }
-                }
-                return result
-            })
+            // Constant elements after the last computed one become a
+            // constant tail the results share, as Guile's expansion into
+            // `(cons … '(…))` does: fewer pairs to build on every run.
+            while case .constant(let tailValue) = tail, let last = parts.last, !last.splice, case .constant(let value) = last.part {
+                tail = .constant(.pair(Pair(value, tailValue)))
+                parts.removeLast()
+            }
+            return .computed(Code(node: QuasiListNode(
+                parts: parts.map { code($0.part).node }, splices: parts.map(\.splice), tail: code(tail).node)))
         case .vector(let vector):
             let listPart = try quasi(Value.list(vector.elements), depth: depth, scope)
             if case .constant = listPart { return .constant(Compiler.stripSyntax(template)) }
-            let code = listPart.code
-            return .computed(Code { frame in .vector(SVector(try code(frame).listElements ?? [])) })
+            let listCode = code(listPart)
+            return .computed(Code { frame in .vector(SVector(try listCode(frame).listElements ?? [])) })
         default:
             return .constant(Compiler.stripSyntax(template))
+        }
+    }
+
+    /// False when `value` holds no `unquote`, `unquote-splicing` or
+    /// `quasiquote` symbol (nor a macro identifier, which might name one).
+    private static func mayUnquote(_ value: Value) -> Bool {
+        var current = value
+        while true {
+            switch current {
+            case .symbol(let s): return s === unquote || s === unquoteSplicing || s === quasiquote
+            case .object(let o): return o is Identifier
+            case .vector(let v): return v.elements.contains(where: mayUnquote)
+            case .pair(let p):
+                switch p.car {
+                case .pair, .vector, .object, .symbol: if mayUnquote(p.car) { return true }
+                default: break
+                }
+                current = p.cdr
+            default: return false
+            }
         }
     }
 
@@ -104,5 +117,42 @@ extension Compiler {
         case .constant(let v): return .constant(Value.list(head, v))
         case .computed(let c): return .computed(Code { frame in Value.list(head, try c(frame)) })
         }
+    }
+}
+
+/// A quasiquoted list with computed parts: the parts run left to right, then
+/// the list is built from the right onto the tail.
+final class QuasiListNode: Node {
+    let parts: [Node]
+    let splices: [Bool]
+    let tail: Node
+    let splicesAny: Bool
+
+    init(parts: [Node], splices: [Bool], tail: Node) {
+        self.parts = parts
+        self.splices = splices
+        self.tail = tail
+        splicesAny = splices.contains(true)
+    }
+
+    override func run(_ frame: Frame) throws -> Value {
+        var values: [Value] = []
+        values.reserveCapacity(parts.count)
+        for part in parts { values.append(try part.run(frame)) }
+        var result = try tail.run(frame)
+        var index = values.count
+        while index > 0 {
+            index -= 1
+            let value = values[index]
+            if splicesAny && splices[index] {
+                guard let elements = value.listElements else {
+                    throw SchemeError(.wrongType, who: "unquote-splicing", message: "unquote-splicing: \(value.written(limit: 60)) is not a list", irritants: [value])
+                }
+                result = Value.list(elements, tail: result)
+            } else {
+                result = .pair(Pair(value, result))
+            }
+        }
+        return result
     }
 }

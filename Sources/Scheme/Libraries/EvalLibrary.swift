@@ -71,7 +71,7 @@ extension Libraries {
             let saved = runtime.currentModule
             defer { runtime.currentModule = saved }
             var result = Value.unspecified
-            for form in forms { result = try runtime.evaluateToplevel(form, compiler: compiler) }
+            try forms.forEach { result = try runtime.evaluateToplevel($0, compiler: compiler) }
             return result
         }
         library.alias("primitive-load", to: "load")

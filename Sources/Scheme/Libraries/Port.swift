@@ -129,6 +129,28 @@ package class Port: SchemeObject {
         }
     }
 
+    /// The unread characters, without consuming them; `more` first reads
+    /// further input (false at end of input). `read` parses from this window
+    /// and grows it only while the datum is incomplete, so reading a long
+    /// file datum by datum stays linear and a terminal is not read to its end.
+    package func unreadWindow(limit: Int, more: Bool) throws -> (text: ArraySlice<Unicode.Scalar>, atEnd: Bool) {
+        try checkOpenForInput("read")
+        var ended = false
+        if more || position >= buffer.count {
+            let before = buffer.count - position
+            while buffer.count - position <= before {
+                if try !refill() { ended = true; break }
+            }
+        }
+        let end = min(buffer.count, position + limit)
+        return (buffer[position..<end], ended && end == buffer.count)
+    }
+
+    /// Consumes `count` characters of those `unreadWindow` returned.
+    package func skip(_ count: Int) {
+        position = min(buffer.count, position + count)
+    }
+
     /// Reads up to `count` characters (all remaining when nil).
     package func read(count: Int?) throws -> [Unicode.Scalar] {
         try checkOpenForInput("read-string")

@@ -3,20 +3,7 @@ extension Libraries {
     package static func installReaderAndMisc(into library: inout LibraryBuilder) {
         let runtime = library.runtime
         library.define("read", arity: 0, 1) { args in
-            let port = try inputPort(args, 0, "read", runtime)
-            let rest = try port.read(count: nil)
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: rest)
-            let text = String(view)
-            // Positions in what is left of the port would mislead, and one
-            // registered file per datum read would pile up: no locations.
-            var reader = Reader(text: text, file: SourceFile(name: "<port>", text: text, registered: false))
-            let datum = try reader.read()
-            // Give back what the datum did not use, so the next read starts there.
-            let consumedBytes = min(reader.offset, text.utf8.count)
-            let consumed = String(decoding: Array(text.utf8.prefix(consumedBytes)), as: UTF8.self).unicodeScalars.count
-            for scalar in rest[min(consumed, rest.count)...].reversed() { try port.unread(scalar) }
-            return datum ?? .eof
+            try readDatum(from: try inputPort(args, 0, "read", runtime))
         }
         library.define("symbol=?", arity: 1, nil) { args in
             let symbols = try args.enumerated().map { try $1.expectSymbol("symbol=?", $0 + 1) }
@@ -43,5 +30,42 @@ extension Libraries {
         library.define("object->string", arity: 1, 2) { args in
             .string(args[0].written())
         }
+    }
+
+    /// One datum from `port`. The reader runs on a window of the unread text
+    /// that doubles while the datum is incomplete (or may continue past the
+    /// window, like a symbol cut at its edge), then consumes only the datum.
+    static func readDatum(from port: Port) throws -> Value {
+        var limit = 1024
+        var more = false
+        while true {
+            let (window, atEnd) = try port.unreadWindow(limit: limit, more: more)
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: window)
+            let text = String(view)
+            // Positions in what is left of the port would mislead, and one
+            // registered file per datum read would pile up: no locations.
+            var reader = Reader(text: text, file: SourceFile(name: "<port>", text: text, registered: false))
+            let datum: Value?
+            do {
+                datum = try reader.read()
+            } catch let error as SchemeError where !atEnd && Reader.isIncompleteInput(error) {
+                (limit, more) = grow(limit, window.count)
+                continue
+            }
+            let utf8 = text.utf8
+            let consumedBytes = min(reader.offset, utf8.count)
+            if !atEnd && (datum == nil || consumedBytes == utf8.count) {
+                (limit, more) = grow(limit, window.count)
+                continue
+            }
+            port.skip(utf8.prefix(consumedBytes).count(where: { $0 & 0xC0 != 0x80 }))
+            return datum ?? .eof
+        }
+    }
+
+    /// A larger window: twice the characters, reading input once the buffered ones are all in it.
+    private static func grow(_ limit: Int, _ shown: Int) -> (Int, Bool) {
+        (limit * 2, shown < limit)
     }
 }

@@ -4,10 +4,13 @@
 extension Libraries {
     package static func installSorting(into library: inout LibraryBuilder) {
         let caller = SchemeCaller(library.runtime)
+        let orders = FixnumOrders(library.bindings)
         for name in ["sort", "stable-sort"] {
             library.define(name) { sequence, less in
                 let less = try ListSupport.procedure(less, name, 2)
-                let ordered = { (elements: [Value]) in try mergeSort(elements) { try caller.test(less, $0, $1) } }
+                let ordered = { (elements: [Value]) in
+                    try orders.sorted(elements, by: less) ?? mergeSort(elements) { try caller.test(less, $0, $1) }
+                }
                 switch sequence {
                 case .null: return .null
                 case .pair: return Value.list(try ordered(try ListSupport.elements(sequence, name, 1)))
@@ -22,7 +25,9 @@ extension Libraries {
         for name in ["sort!", "stable-sort!"] {
             library.define(name) { sequence, less in
                 let less = try ListSupport.procedure(less, name, 2)
-                let ordered = { (elements: [Value]) in try mergeSort(elements) { try caller.test(less, $0, $1) } }
+                let ordered = { (elements: [Value]) in
+                    try orders.sorted(elements, by: less) ?? mergeSort(elements) { try caller.test(less, $0, $1) }
+                }
                 switch sequence {
                 case .null: return .null
                 case .pair:
@@ -131,5 +136,33 @@ extension Libraries {
             width *= 2
         }
         return source
+    }
+}
+
+/// The number library's own `<` and `>`: sorting fixnums by one of them needs
+/// no call per comparison. Fixnums that compare equal are identical, so
+/// stability cannot be observed and any sort will do.
+struct FixnumOrders {
+    private let less: Procedure?
+    private let greater: Procedure?
+
+    init(_ bindings: [(Symbol, Value)]) {
+        less = bindings.last(where: { $0.0.name == "<" })?.1.asProcedure
+        greater = bindings.last(where: { $0.0.name == ">" })?.1.asProcedure
+    }
+
+    /// `elements` sorted, or nil when `order` is another procedure or an element is not a fixnum.
+    func sorted(_ elements: [Value], by order: Value) -> [Value]? {
+        guard case .procedure(let procedure) = order else { return nil }
+        let ascending: Bool
+        if let less, procedure === less { ascending = true } else if let greater, procedure === greater { ascending = false } else { return nil }
+        var numbers: [Int] = []
+        numbers.reserveCapacity(elements.count)
+        for element in elements {
+            guard case .fixnum(let n) = element else { return nil }
+            numbers.append(n)
+        }
+        if ascending { numbers.sort(by: <) } else { numbers.sort(by: >) }
+        return numbers.map { .fixnum($0) }
     }
 }

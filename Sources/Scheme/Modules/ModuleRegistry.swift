@@ -15,7 +15,7 @@ package final class ModuleRegistry {
     private var loading: [[Symbol]] = []
     /// Reads a module file into forms. The host may replace it with a cached
     /// reader (parsed forms keyed by content hash); the default reads the file.
-    package var readSource: (String) throws -> [Value] = ModuleRegistry.readFile
+    package var readSource: (String) throws -> SourceForms = { SourceForms(try ModuleRegistry.readFile($0)) }
     unowned let runtime: Runtime
 
     /// Module names that name parts of Guile's standard library. Cairn's root
@@ -89,7 +89,7 @@ package final class ModuleRegistry {
         defer { loading.removeLast() }
         let forms = try readSource(path)
         let compiler = Compiler(runtime: runtime, module: user)
-        for form in forms { _ = try runtime.evaluateToplevel(form, compiler: compiler) }
+        try forms.forEach { _ = try runtime.evaluateToplevel($0, compiler: compiler) }
         guard let module = modules[ModuleRegistry.key(name)] else {
             throw SchemeError(.module, message: "\(path) does not define module \(display)",
                               hint: "start the file with (define-module \(display) …)")

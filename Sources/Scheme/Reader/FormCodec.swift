@@ -20,18 +20,27 @@ package enum FormCodec {
         return encoder.bytes
     }
 
-    /// The forms, or nil if the bytes are not a valid encoding (then the
-    /// caller parses the source instead).
-    package static func decode(_ bytes: [UInt8], file: SourceFile) -> [Value]? {
+    /// The forms of `bytes` one at a time (nil after the last), or nil when
+    /// `bytes` are not a valid encoding. A first pass that builds nothing
+    /// checks every form, so that a damaged entry is found before any form
+    /// has run and the caller can parse the source instead.
+    package static func stream(_ bytes: [UInt8], file: SourceFile) -> (() throws -> Value?)? {
         guard bytes.count >= magic.count, Array(bytes.prefix(magic.count)) == magic else { return nil }
-        var decoder = Decoder(bytes: bytes, position: magic.count, file: file)
-        guard let count = decoder.varint(), count < UInt64(bytes.count) else { return nil }
-        var forms: [Value] = []
-        for _ in 0..<count {
-            guard let form = decoder.value(depth: 0) else { return nil }
-            forms.append(form)
+        var checker = Decoder(bytes: bytes, position: magic.count, file: file)
+        guard let count = checker.varint(), count < UInt64(bytes.count) else { return nil }
+        let start = checker.position
+        for _ in 0..<count where !checker.skip(depth: 0) { return nil }
+        guard checker.position == bytes.count else { return nil }
+        var decoder = Decoder(bytes: bytes, position: start, file: file)
+        var remaining = count
+        return {
+            guard remaining > 0 else { return nil }
+            remaining -= 1
+            guard let form = decoder.value(depth: 0) else {
+                throw SchemeError(.system, message: "the cached forms of \(file.name) changed while being read")
+            }
+            return form
         }
-        return decoder.position == bytes.count ? forms : nil
     }
 
     private struct Encoder {
@@ -132,6 +141,10 @@ package enum FormCodec {
         var position: Int
         let file: SourceFile
         var symbols: [Symbol] = []
+        /// Symbols `skip` has stepped over, for checking back-references.
+        var symbolCount = 0
+        /// Elements of the lists being decoded, innermost last.
+        var pending: [(Value, UInt64)] = []
 
         init(bytes: [UInt8], position: Int, file: SourceFile) {
             self.bytes = bytes
@@ -182,6 +195,49 @@ package enum FormCodec {
             return symbol
         }
 
+        /// Steps over one value as `value(depth:)` would read it, building
+        /// nothing; false where `value` would fail.
+        mutating func skip(depth: Int) -> Bool {
+            guard depth < 10_000, let raw = byte(), let tag = Tag(rawValue: raw) else { return false }
+            switch tag {
+            case .null, .true, .false, .unspecified, .eof: return true
+            case .fixnum, .flonum: return varint() != nil
+            case .bignum: return text().flatMap { BigInt($0) } != nil
+            case .rational:
+                guard let a = text(), let b = text() else { return false }
+                return BigInt(a) != nil && BigInt(b) != nil
+            case .char:
+                guard let v = varint() else { return false }
+                return Unicode.Scalar(UInt32(truncatingIfNeeded: v)) != nil
+            case .string: return skipBytes()
+            case .symbol, .keyword:
+                guard let tagged = varint() else { return false }
+                if tagged & 1 == 1 { return tagged >> 1 < UInt64(symbolCount) }
+                let n = Int(truncatingIfNeeded: tagged >> 1)
+                guard n >= 0, position + n <= bytes.count else { return false }
+                position += n
+                symbolCount += 1
+                return true
+            case .list, .dotted:
+                guard let n = count() else { return false }
+                for _ in 0..<n {
+                    guard varint() != nil, varint() != nil, skip(depth: depth + 1) else { return false }
+                }
+                return tag == .list || skip(depth: depth + 1)
+            case .vector:
+                guard let n = count() else { return false }
+                for _ in 0..<n where !skip(depth: depth + 1) { return false }
+                return true
+            case .bytevector: return skipBytes()
+            }
+        }
+
+        private mutating func skipBytes() -> Bool {
+            guard let n = count(), position + n <= bytes.count else { return false }
+            position += n
+            return true
+        }
+
         mutating func value(depth: Int) -> Value? {
             guard depth < 10_000, let raw = byte(), let tag = Tag(rawValue: raw) else { return nil }
             switch tag {
@@ -213,22 +269,26 @@ package enum FormCodec {
                 return symbol().map { .keyword($0) }
             case .list, .dotted:
                 guard let n = count() else { return nil }
-                var elements: [(Value, SourceLocation?)] = []
-                elements.reserveCapacity(n)
+                // Elements wait on one stack shared by all lists (no array
+                // per list), with their locations packed as pairs keep them.
+                let base = pending.count
                 for _ in 0..<n {
                     guard let line = varint(), let column = varint() else { return nil }
-                    let location = line == 0 ? nil : SourceLocation(file: file, line: Int(truncatingIfNeeded: line), column: Int(truncatingIfNeeded: column))
+                    let location = PackedLocation.pack(file: file.number, line: line, column: column)
                     guard let element = value(depth: depth + 1) else { return nil }
-                    elements.append((element, location))
+                    pending.append((element, location))
                 }
                 var result: Value = .null
                 if tag == .dotted {
                     guard let tail = value(depth: depth + 1) else { return nil }
                     result = tail
                 }
-                for (element, location) in elements.reversed() {
-                    result = .pair(Pair(element, result, location: location))
+                var index = pending.count
+                while index > base {
+                    index -= 1
+                    result = .pair(Pair(pending[index].0, result, packedLocation: pending[index].1))
                 }
+                pending.removeSubrange(base...)
                 return result
             case .vector:
                 guard let n = count() else { return nil }

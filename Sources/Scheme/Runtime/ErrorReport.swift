@@ -13,7 +13,7 @@ package enum ErrorReport {
                 let column = max(0, Int(location.column) - 1)
                 let prefix = line.unicodeScalars.prefix(column).map { $0 == "\t" ? "\t" : " " }.joined()
                 text += " \(gutter) | \(prefix)^\n"
-            } else if let expression = error.expression {
+            } else if let expression = error.expression ?? location.file.datum(line: Int(location.line), column: Int(location.column)) {
                 text += "  in expression: \(Compiler.stripSyntax(expression).written(limit: 100))\n"
             }
         } else {
@@ -27,7 +27,8 @@ package enum ErrorReport {
         var repeated = error.omittedFrames
         for frame in error.backtrace {
             guard let location = frame.location else { continue }
-            let expression = frame.expression.map { Compiler.stripSyntax($0).written(limit: 70) } ?? ""
+            let datum = frame.expression ?? location.file.datum(line: Int(location.line), column: Int(location.column))
+            let expression = datum.map { Compiler.stripSyntax($0).written(limit: 70) } ?? ""
             let line = "  \(location): \(expression)"
             if seen.insert(line).inserted { lines.append(line) } else { repeated += 1 }
         }

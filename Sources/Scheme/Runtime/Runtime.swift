@@ -22,6 +22,9 @@ package final class Runtime {
     package private(set) var modules: ModuleRegistry!
     /// The module the running top-level form was compiled in.
     package var currentModule: Module?
+    /// One node per keyword, symbol and small immediate constant, shared by
+    /// all code (see `Compiler.constant`).
+    var sharedConstants: [SharedConstantKey: ConstantNode] = [:]
 
     package init() {
         modules = ModuleRegistry(runtime: self)

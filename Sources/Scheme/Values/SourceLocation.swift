@@ -20,6 +20,31 @@ package final class SourceFile: @unchecked Sendable {
         if registered { number = SourceFiles.register(self) }
     }
 
+    /// The datum written at `line`:`column` (1-based; columns count Unicode
+    /// scalars), read again from the text: compiled calls keep only their
+    /// position, and an error report asks for the expression this way.
+    package func datum(line: Int, column: Int) -> Value? {
+        guard let text, line >= 1, column >= 1 else { return nil }
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        for _ in 1..<line {
+            guard let newline = utf8[start...].firstIndex(of: 0x0A) else { return nil }
+            start = utf8.index(after: newline)
+        }
+        var scalars = text.unicodeScalars[start...].makeIterator()
+        var offset = 0
+        for _ in 1..<column {
+            guard let scalar = scalars.next(), scalar != "\n" else { return nil }
+            offset += UTF8.width(scalar)
+        }
+        guard let from = utf8.index(start, offsetBy: offset, limitedBy: utf8.endIndex) else { return nil }
+        // A call is rarely longer than this; a longer one shows no expression.
+        let to = utf8.index(from, offsetBy: 1 << 18, limitedBy: utf8.endIndex) ?? utf8.endIndex
+        let rest = String(decoding: utf8[from..<to], as: UTF8.self)
+        var reader = Reader(text: rest, file: SourceFile(name: name, text: nil, registered: false))
+        return (try? reader.read()) ?? nil
+    }
+
     /// The text of line `line` (1-based), if known.
     package func line(_ line: Int) -> String? {
         guard let text, line >= 1 else { return nil }
@@ -104,6 +129,12 @@ package enum PackedLocation {
         let line = min(UInt64(max(0, location.line)), maxLine)
         let column = min(UInt64(max(0, location.column)), maxColumn)
         return UInt64(location.file.number) << 40 | line << 16 | column
+    }
+
+    /// `pack` for a line and column of the file numbered `file` (0: no location).
+    @inline(__always) static func pack(file: UInt32, line: UInt64, column: UInt64) -> UInt64 {
+        guard file != 0, line != 0 else { return 0 }
+        return UInt64(file) << 40 | min(line, maxLine) << 16 | min(column, maxColumn)
     }
 
     @inline(__always) static func unpack(_ packed: UInt64) -> SourceLocation? {

@@ -106,6 +106,16 @@ package final class Pair {
         self.packedLocation = PackedLocation.pack(location)
     }
 
+    /// The location as `PackedLocation` bits (0: none).
+    package var packedLocationBits: UInt64 { packedLocation }
+
+    /// With a location already packed (`PackedLocation`), as the form cache stores them.
+    @inline(__always) init(_ car: Value, _ cdr: Value, packedLocation: UInt64) {
+        self.car = car
+        self.cdr = cdr
+        self.packedLocation = packedLocation
+    }
+
     /// Releasing a million-element list must not recurse a million times:
     /// cells this one owns alone are detached onto a work list and released
     /// one by one.
