@@ -64,6 +64,11 @@ let package = Package(
         // reads them); the system's libbz2 is small, stable and everywhere.
         .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
         .target(name: "Builder", dependencies: ["Basics", "StoreFormats", "Store", "Sandbox", "CBzip2", "Fetch"]),
+        // Debian packages for the bootstrap seed (ARCHITECTURE.md §1.6): ar,
+        // tar, and the system's zlib and liblzma for gzip and xz members.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLzma", providers: [.apt(["liblzma-dev"])]),
+        .target(name: "Archives", dependencies: ["Basics", "CZlib", "CLzma"]),
         .target(
             name: "Commands",
             dependencies: [
@@ -75,6 +80,7 @@ let package = Package(
         // libFuzzer target for the reader and evaluator (README: Fuzzing).
         .executableTarget(name: "scheme-fuzz", dependencies: ["Scheme"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+        .testTarget(name: "ArchivesTests", dependencies: ["Archives"]),
         .testTarget(name: "SchemeTests", dependencies: ["Scheme"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreFormatsTests", dependencies: ["StoreFormats", "Basics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreFormats", "Basics"]),

@@ -69,6 +69,24 @@ struct FastPathTests {
         #expect(evaluate("(define (k x) (+ x 1)) (k \"a\")").hasPrefix("error: "))
     }
 
+    @Test("a core primitive replaced before the call is compiled is the one called")
+    func replacedBeforeCompiling() {
+        #expect(evaluate("(set! + -) (+ 5 3)") == "2")
+        #expect(evaluate("(set! not (lambda (x) x)) (if (not #f) 'a 'b)") == "b")
+        #expect(evaluate("(set! car cdr) (car '(1 2))") == "(2)")
+    }
+
+    @Test("a cache entry with an absurd length is refused, not a trap")
+    func absurdLengths() throws {
+        let (file, forms) = try read("(a b)", "absurd.scm")
+        var bytes = FormCodec.encode(forms)
+        // The first symbol's length varint follows tag 9 (symbol) inside the list.
+        if let tag = bytes.lastIndex(of: 9), tag > FormCodec.magic.count {
+            bytes.replaceSubrange((tag + 1)...(tag + 1), with: [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F])
+        }
+        #expect(try stream(bytes, file) == nil)
+    }
+
     @Test("sorting fixnums by < or > gives what a Scheme predicate gives")
     func fixnumSorting() {
         #expect(evaluate("(sort '(3 -1 2 9 2 0) <)") == "(-1 0 2 2 3 9)")

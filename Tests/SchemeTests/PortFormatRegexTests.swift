@@ -128,6 +128,32 @@ import Testing
         #expect(read.map { $0.written() } == expected.map { $0.written() })
     }
 
+    @Test func readHandlesTokensCutAtTheWindowEdge() throws {
+        // Each token starts a few characters before the reader's first window
+        // ends (1024 characters), so its prefix alone is not valid syntax.
+        for token in ["#\\space", "#true", "#false", "#vu8(1 2)", ".5", "#x1F", "#e1.5", "\"a string\"", "|odd symbol|"] {
+            for shift in 0..<token.count {
+                let padding = String(repeating: "a", count: 1024 - 2 - shift)
+                let port = try h.call("open-input-string", .str("(" + padding + " " + token + ") tail"))
+                let datum = try h.call("read", port)
+                #expect(datum.written().hasSuffix(" " + (try h.call("read", try h.call("open-input-string", .str(token)))).written() + ")"))
+                #expect(try h.call("read", port).written() == "tail")
+            }
+        }
+    }
+
+    @Test func readConsumesUpToASyntaxError() throws {
+        let port = try h.call("open-input-string", .str("#<bad> ok"))
+        #expect(h.failure("read", port)?.kind == .read)
+        var next = try h.call("read", port)
+        var guardCount = 0
+        while next.written() != "ok", guardCount < 10 {
+            guardCount += 1
+            next = (try? h.call("read", port)) ?? .unspecified
+        }
+        #expect(next.written() == "ok")
+    }
+
     @Test func readFromAPipeReturnsOnceTheDatumIsComplete() throws {
         var descriptors: [Int32] = [0, 0]
         #expect(pipe(&descriptors) == 0)
@@ -138,6 +164,10 @@ import Testing
         #expect(written == 10)
         #expect(try h.call("read", .object(port)).written() == "(a \"b\" 3)")
         #expect(try h.call("read-char", .object(port)).written() == "#\\newline")
+        // A list closed by its last character needs nothing after it.
+        let closed = "(ok)".utf8.withContiguousStorageIfAvailable { write(descriptors[1], $0.baseAddress, $0.count) }
+        #expect(closed == 4)
+        #expect(try h.call("read", .object(port)).written() == "(ok)")
     }
 
     @Test func descriptorPortsBufferUntilFlushed() throws {

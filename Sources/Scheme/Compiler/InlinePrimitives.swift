@@ -104,6 +104,9 @@ extension Compiler {
         guard operandForms.count == 1 || operandForms.count == 2, cell.module === runtime.modules.root,
               case .procedure(let original) = cell.value else { return nil }
         let name = cell.name.name
+        // Only the library's own primitive of that name: after `(set! + -)`
+        // the variable holds another procedure, which must be called.
+        guard original is Primitive, original.name == name else { return nil }
         let site = CallSite(form: .pair(pair))
         if operandForms.count == 1, let fast = InlinePrimitives.unary[name] {
             let a = try compile(operandForms[0], scope, tail: false)

@@ -33,8 +33,10 @@ extension Libraries {
     }
 
     /// One datum from `port`. The reader runs on a window of the unread text
-    /// that doubles while the datum is incomplete (or may continue past the
-    /// window, like a symbol cut at its edge), then consumes only the datum.
+    /// that doubles while the datum may continue past it (an unclosed list, a
+    /// token cut at its edge such as `#\\sp` of `#\\space`), then consumes
+    /// only the datum. On a syntax error the text up to the error is consumed,
+    /// as Guile does, so a loop that reports and reads on moves forward.
     static func readDatum(from port: Port) throws -> Value {
         var limit = 1024
         var more = false
@@ -43,25 +45,42 @@ extension Libraries {
             var view = String.UnicodeScalarView()
             view.append(contentsOf: window)
             let text = String(view)
+            let utf8 = text.utf8
             // Positions in what is left of the port would mislead, and one
             // registered file per datum read would pile up: no locations.
             var reader = Reader(text: text, file: SourceFile(name: "<port>", text: text, registered: false))
             let datum: Value?
             do {
                 datum = try reader.read()
-            } catch let error as SchemeError where !atEnd && Reader.isIncompleteInput(error) {
-                (limit, more) = grow(limit, window.count)
-                continue
+            } catch let error as SchemeError where error.kind == .read {
+                // A token cut at the window's edge fails near the edge.
+                if !atEnd && (Reader.isIncompleteInput(error) || reader.offset >= utf8.count - edgeMargin) {
+                    (limit, more) = grow(limit, window.count)
+                    continue
+                }
+                port.skip(scalars(in: utf8, upTo: max(1, min(reader.offset, utf8.count))))
+                throw error
             }
-            let utf8 = text.utf8
             let consumedBytes = min(reader.offset, utf8.count)
-            if !atEnd && (datum == nil || consumedBytes == utf8.count) {
+            // A datum that ends the window may go on past it, unless its last
+            // character closes it (a list, a string, a |symbol|).
+            let closed = consumedBytes > 0 && [UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "\""), UInt8(ascii: "|")]
+                .contains(utf8[utf8.index(utf8.startIndex, offsetBy: consumedBytes - 1)])
+            if !atEnd && (datum == nil || (consumedBytes == utf8.count && !closed)) {
                 (limit, more) = grow(limit, window.count)
                 continue
             }
-            port.skip(utf8.prefix(consumedBytes).count(where: { $0 & 0xC0 != 0x80 }))
+            port.skip(scalars(in: utf8, upTo: consumedBytes))
             return datum ?? .eof
         }
+    }
+
+    /// How near the end of the window a read error must be to count as a cut token.
+    private static let edgeMargin = 64
+
+    /// Characters in the first `bytes` bytes of `utf8`.
+    private static func scalars(in utf8: String.UTF8View, upTo bytes: Int) -> Int {
+        utf8.prefix(bytes).count(where: { $0 & 0xC0 != 0x80 })
     }
 
     /// A larger window: twice the characters, reading input once the buffered ones are all in it.

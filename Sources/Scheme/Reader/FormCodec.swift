@@ -188,7 +188,7 @@ package enum FormCodec {
                 return index >= 0 && index < symbols.count ? symbols[index] : nil
             }
             let n = Int(truncatingIfNeeded: tagged >> 1)
-            guard n >= 0, position + n <= bytes.count else { return nil }
+            guard n >= 0, n <= bytes.count - position else { return nil }
             let symbol = Symbol.intern(String(decoding: bytes[position..<position + n], as: UTF8.self))
             position += n
             symbols.append(symbol)
@@ -214,7 +214,7 @@ package enum FormCodec {
                 guard let tagged = varint() else { return false }
                 if tagged & 1 == 1 { return tagged >> 1 < UInt64(symbolCount) }
                 let n = Int(truncatingIfNeeded: tagged >> 1)
-                guard n >= 0, position + n <= bytes.count else { return false }
+                guard n >= 0, n <= bytes.count - position else { return false }
                 position += n
                 symbolCount += 1
                 return true
