@@ -63,12 +63,12 @@ let package = Package(
         // Build logs are kept bzip2-compressed, as Nix keeps them (`nix log`
         // reads them); the system's libbz2 is small, stable and everywhere.
         .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
-        .target(name: "Builder", dependencies: ["Basics", "StoreFormats", "Store", "Sandbox", "CBzip2", "Fetch"]),
         // Debian packages for the bootstrap seed (ARCHITECTURE.md §1.6): ar,
         // tar, and the system's zlib and liblzma for gzip and xz members.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLzma", providers: [.apt(["liblzma-dev"])]),
         .target(name: "Archives", dependencies: ["Basics", "CZlib", "CLzma"]),
+        .target(name: "Builder", dependencies: ["Basics", "StoreFormats", "Store", "Sandbox", "CBzip2", "Fetch", "Archives"]),
         .target(
             name: "Commands",
             dependencies: [

@@ -54,7 +54,7 @@ package enum TarExtractor {
     }
 
     /// The path's components below the root; nil for the root itself.
-    static func safeComponents(_ path: String, archive: String) throws -> [String]? {
+    package static func safeComponents(_ path: String, archive: String) throws -> [String]? {
         let components = path.split(separator: "/").map(String.init).filter { $0 != "." }
         if components.contains("..") { throw ArchiveError.unsafePath(archive: archive, path: path) }
         return components.isEmpty ? nil : components
