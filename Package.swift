@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Basics", "StoreFormats", "Store", "Scheme", "Builder", "Sandbox",
+                "Basics", "StoreFormats", "Store", "Scheme", "Builder", "Sandbox", "Archives",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -19,12 +19,13 @@ struct Cairn: ParsableCommand {
               cairn gc -F 10G                      free space until 10 GiB are available
               cairn derivation show FILE.drv       print a derivation as JSON
               cairn build FILE.drv                 build a derivation in a sandbox
+              cairn import debian-seed --index Packages   list the bootstrap seed
             """,
         version: CairnVersion.current,
         subcommands: [
             HashCommand.self, StoreCommand.self, DerivationCommand.self, BuildCommand.self, ArchiveCommand.self,
             GCCommand.self,
-            ReplCommand.self,
+            ReplCommand.self, ImportCommand.self,
         ]
     )
 }
