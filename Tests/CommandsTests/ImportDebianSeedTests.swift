@@ -48,3 +48,20 @@ import Testing
         #expect(unknown.stderr.contains("cairn: error: the package index has no package 'nonesuch'"))
     }
 }
+
+/// The seed list kept in the channel: loads, and every entry is well formed.
+@Suite struct ChannelSeedTests {
+    @Test func theChannelSeedIsWellFormed() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let channel = repository.appendingPathComponent("channel").path
+        let check = """
+            (use-modules (cairn bootstrap debian-seed))
+            (define (hex? s) (and (= (string-length s) 64) (string-every (lambda (c) (memv c (string->list "0123456789abcdef"))) s)))
+            (define bad (filter (lambda (e) (not (and (= (length e) 5) (hex? (list-ref e 3)) (> (list-ref e 4) 0)
+                                                      (string-prefix? "pool/main/" (list-ref e 2))))) %debian-seed))
+            (write (list (length bad) (map car (filter (lambda (e) (member (car e) '("bash" "gcc-12" "libc6-dev" "make" "mawk"))) %debian-seed))))
+            """
+        let result = try TestTools.run(TestTools.cairn, ["repl", "-L", channel, "-c", check])
+        #expect(result.output == "(0 (\"bash\" \"gcc-12\" \"libc6-dev\" \"make\" \"mawk\"))", "\(result.stderr)")
+    }
+}
