@@ -1,3 +1,5 @@
+import Basics
+
 /// The members of a Unix `ar` archive, the container of a Debian package
 /// (`debian-binary`, `control.tar.*`, `data.tar.*`). Common format: an
 /// 8-byte magic, then per member a 60-byte header (name, mtime, uid, gid,
@@ -29,7 +31,7 @@ package struct ArArchive {
             }
             let field = { (start: Int, length: Int) -> String in
                 let slice = header[(header.startIndex + start)..<(header.startIndex + start + length)]
-                return String(decoding: slice, as: UTF8.self).trimmed(" ")
+                return String(decoding: slice, as: UTF8.self).trimmingSpaces()
             }
             var memberName = field(0, 16)
             // GNU ar ends names with '/'; BSD long names are not used in .debs.
@@ -48,15 +50,5 @@ package struct ArArchive {
     /// The first member whose name starts with `prefix` (`data.tar` finds `data.tar.xz`).
     package func member(prefixed prefix: String) -> Member? {
         members.first { $0.name == prefix || $0.name.hasPrefix(prefix + ".") }
-    }
-}
-
-extension String {
-    /// Without leading and trailing characters in `set`.
-    func trimmed(_ set: Character) -> String {
-        var text = Substring(self)
-        while text.first == set { text.removeFirst() }
-        while text.last == set { text.removeLast() }
-        return String(text)
     }
 }

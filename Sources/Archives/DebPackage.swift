@@ -1,3 +1,5 @@
+import Basics
+
 /// A Debian binary package (`.deb`): an ar archive holding `debian-binary`,
 /// `control.tar.*` and `data.tar.*`. Cairn unpacks the data itself (no host
 /// dpkg) and reads the control fields; maintainer scripts are never run.
@@ -47,7 +49,7 @@ package struct DebPackage {
                 fields[key, default: ""] += "\n" + line.dropFirst()
             } else if let colon = line.firstIndex(of: ":") {
                 let key = String(line[line.startIndex..<colon])
-                fields[key] = String(line[line.index(after: colon)...]).trimmed(" ")
+                fields[key] = line[line.index(after: colon)...].trimmingSpaces()
                 current = key
             }
         }

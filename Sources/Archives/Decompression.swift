@@ -10,10 +10,16 @@ package enum Decompression {
     package static let limit = 2 << 30
 
     package static func decompress(_ data: ArraySlice<UInt8>, archive: String, member: String) throws -> [UInt8] {
-        if data.starts(with: [0x1F, 0x8B]) { return try gunzip(data, archive: archive) }
-        if data.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return try unxz(data, archive: archive) }
+        if let plain = try decompressed(data, archive: archive) { return plain }
         if member.hasSuffix(".tar") { return Array(data) }
         throw ArchiveError.unsupportedCompression(archive: archive, member: member)
+    }
+
+    /// `data` decompressed, or nil when it is neither gzip nor xz.
+    package static func decompressed(_ data: ArraySlice<UInt8>, archive: String) throws -> [UInt8]? {
+        if data.starts(with: [0x1F, 0x8B]) { return try gunzip(data, archive: archive) }
+        if data.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return try unxz(data, archive: archive) }
+        return nil
     }
 
     static func gunzip(_ data: ArraySlice<UInt8>, archive: String) throws -> [UInt8] {

@@ -78,6 +78,8 @@ package enum UnpackDebsError: UserFacingError, Equatable {
         switch self {
         case .badLink: "each line is 'PATH TARGET', PATH relative to the output and without '..'"
         case .notInStore: "fetch the package with a fixed-output download and name its store path"
+        case .linkConflict: "drop that line from 'links': the package already ships the file or link"
+        case .noPackages: "list the store paths of the .deb files in 'debs', separated by spaces"
         default: nil
         }
     }

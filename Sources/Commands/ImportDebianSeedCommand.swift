@@ -40,8 +40,7 @@ struct ImportDebianSeedCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let raw = try FileSystem.readFile(index)
-        let compressed = raw.starts(with: [0x1F, 0x8B]) || raw.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])
-        let bytes = compressed ? try Decompression.decompress(raw[...], archive: index, member: FileSystem.baseName(index)) : raw
+        let bytes = try Decompression.decompressed(raw[...], archive: index) ?? raw
         let parsed = try DebianIndex(text: String(decoding: bytes, as: UTF8.self), name: index)
         let wanted = packages.isEmpty ? Self.defaultPackages : packages
         let closure = try parsed.closure(of: wanted)

@@ -45,7 +45,9 @@ enum FixnumOperation {
     }
 }
 
-/// `(op a b)` with both operands computed.
+/// `(op a b)` with both operands computed. The operands, cell and original
+/// are copied out of `general` so the fast path reads them from this node
+/// alone; `general` takes over for everything else.
 final class FixnumBinaryNode: Node {
     let operation: FixnumOperation
     let general: InlineBinaryNode
