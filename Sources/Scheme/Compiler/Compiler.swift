@@ -87,7 +87,11 @@ package final class Compiler {
         try StackGuard.check()
         switch form {
         case .symbol, .object(is Identifier):
-            return try compileReference(form, scope)
+            let binding = resolve(form, in: scope)
+            if case .macro(let macro) = binding, macro.expandsAsIdentifier {
+                return try compile(try expand(macro, form, scope), scope, tail: tail)
+            }
+            return try compileReference(form, binding)
         case .pair(let pair):
             // The head is resolved once, here: the application reuses it.
             guard Compiler.isIdentifier(pair.car) else { return try compileApplication(pair, scope, tail: tail, head: nil) }
@@ -111,10 +115,6 @@ package final class Compiler {
         default:
             return Code(node: ConstantNode(form))
         }
-    }
-
-    private func compileReference(_ key: Value, _ scope: Scope) throws -> Code {
-        try compileReference(key, resolve(key, in: scope))
     }
 
     /// The code reading a variable `key` resolved to `binding`.

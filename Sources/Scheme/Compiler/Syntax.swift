@@ -29,6 +29,9 @@ package final class Macro: SchemeObject {
     /// Where the macro was defined: free identifiers of its templates resolve here.
     package let scope: Scope?
     package let module: Module
+    /// A native macro that also expands where its name stands alone, as a
+    /// variable would (Guix's `this-package`); it then receives the bare identifier.
+    package var expandsAsIdentifier = false
 
     package init(name: String, transformer: Transformer, scope: Scope?, module: Module) {
         self.name = name

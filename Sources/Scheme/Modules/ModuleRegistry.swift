@@ -16,6 +16,18 @@ package final class ModuleRegistry {
     /// Reads a module file into forms. The host may replace it with a cached
     /// reader (parsed forms keyed by content hash); the default reads the file.
     package var readSource: (String) throws -> SourceForms = { SourceForms(try ModuleRegistry.readFile($0)) }
+    /// Modules made by Swift code the first time they are imported (records,
+    /// gexps, a host's store bindings), by key; one module may have several names.
+    private var nativeModules: [String: NativeModule] = [:]
+
+    private final class NativeModule {
+        let names: [[Symbol]]
+        let build: (Module) -> Void
+        init(names: [[Symbol]], build: @escaping (Module) -> Void) {
+            self.names = names
+            self.build = build
+        }
+    }
     unowned let runtime: Runtime
 
     /// Module names that name parts of Guile's standard library. Cairn's root
@@ -56,7 +68,30 @@ package final class ModuleRegistry {
         let key = ModuleRegistry.key(name)
         if let module = modules[key] { return module }
         if ModuleRegistry.libraryAliases.contains(key) { return root }
+        if let native = nativeModules[key] { return instantiate(native) }
         return nil
+    }
+
+    /// Registers a module that `build` fills the first time one of `names`
+    /// (such as `["cairn", "core", "gexp"]`) is imported; everything it
+    /// defines is exported.
+    package func registerNative(_ names: [[String]], build: @escaping (Module) -> Void) {
+        let symbols = names.map { $0.map(Symbol.intern) }
+        let native = NativeModule(names: symbols, build: build)
+        for name in symbols { nativeModules[ModuleRegistry.key(name)] = native }
+    }
+
+    private func instantiate(_ native: NativeModule) -> Module {
+        let module = Module(name: native.names[0])
+        module.imports = [Interface(module: root)]
+        for name in native.names {
+            let key = ModuleRegistry.key(name)
+            modules[key] = module
+            nativeModules[key] = nil
+        }
+        native.build(module)
+        module.exportAll()
+        return module
     }
 
     /// The module named `name`, made empty (importing the root) if new: what `define-module` uses.

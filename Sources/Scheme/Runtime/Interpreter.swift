@@ -6,6 +6,16 @@ package final class Interpreter {
         runtime = SchemeExecution.exclusively { Runtime() }
         runtime.modules.loadPath = loadPath
         SchemeExecution.exclusively { Interpreter.installRoot(runtime) }
+        Interpreter.registerNativeModules(runtime)
+    }
+
+    /// Modules of the language that Guile does not have in its root: Guix's
+    /// records (`(guix records)`, also `(cairn records)`).
+    static func registerNativeModules(_ runtime: Runtime) {
+        unowned(unsafe) let runtime = runtime
+        runtime.modules.registerNative([["cairn", "records"], ["guix", "records"]]) { module in
+            RecordStarForms.install(into: module, runtime: runtime)
+        }
     }
 
     deinit {
