@@ -10,11 +10,15 @@ package final class Interpreter {
     }
 
     /// Modules of the language that Guile does not have in its root: Guix's
-    /// records (`(guix records)`, also `(cairn records)`).
+    /// records (`(guix records)`, also `(cairn records)`) and the gexp core
+    /// (`(cairn core gexp)`, which the channel's `(guix gexp)` builds on).
     static func registerNativeModules(_ runtime: Runtime) {
         unowned(unsafe) let runtime = runtime
         runtime.modules.registerNative([["cairn", "records"], ["guix", "records"]]) { module in
             RecordStarForms.install(into: module, runtime: runtime)
+        }
+        runtime.modules.registerNative([["cairn", "core", "gexp"]]) { module in
+            GexpForms.install(into: module, runtime: runtime)
         }
     }
 

@@ -1,0 +1,153 @@
+/// The gexp forms of `(cairn core gexp)`: `gexp` (what `#~` reads as), the
+/// `ungexp` family inside it, `with-imported-modules`, `with-extensions`,
+/// and the procedures hosts and channels build on (`lower-gexp`,
+/// `register-gexp-compiler!`).
+enum GexpForms {
+    /// What `with-imported-modules` and `with-extensions` set while their body
+    /// makes gexps: each gexp records the values current when it is made.
+    final class Context {
+        var modules: Value = .null
+        var extensions: Value = .null
+    }
+
+    static let unquoteForms: [String: (native: Bool, splicing: Bool)] = [
+        "ungexp": (false, false), "ungexp-splicing": (false, true),
+        "ungexp-native": (true, false), "ungexp-native-splicing": (true, true),
+    ]
+
+    static func install(into module: Module, runtime: Runtime) {
+        unowned(unsafe) let runtime = runtime
+        let context = Context()
+        module.define(Symbol.intern("gexp"), .object(SpecialForm("gexp") { c, form, scope, _ in
+            try compileGexp(form, c, scope, context)
+        }))
+        for name in unquoteForms.keys {
+            module.define(Symbol.intern(name), .object(SpecialForm(name) { _, form, _, _ in
+                throw SchemeError.syntax("\(name) (#$) used outside of a gexp", form: form, hint: "#$ and #+ go inside #~(…)")
+            }))
+        }
+        for (name, keyPath) in [("with-imported-modules", \Context.modules), ("with-extensions", \Context.extensions)] {
+            // (with-imported-modules MODULES BODY …) ≡ ('%with MODULES (lambda () BODY …))
+            let with = Primitive("%" + name) { value, thunk in
+                let saved = context[keyPath: keyPath]
+                context[keyPath: keyPath] = value
+                defer { context[keyPath: keyPath] = saved }
+                return try runtime.apply(thunk, [])
+            }
+            module.define(Symbol.intern(name), .object(Macro(name: name, transformer: .native { c, form, _ in
+                let items = try c.elements(form, name)
+                guard items.count >= 3 else {
+                    throw SchemeError.syntax("bad \(name) syntax: expected (\(name) LIST BODY …)", form: form)
+                }
+                let core = { Compiler.coreIdentifier($0, c.runtime) }
+                let thunk = Value.list([core("lambda"), .null] + items.dropFirst(2))
+                return Value.list(Value.list(core("quote"), .procedure(with)), items[1], thunk)
+            }, scope: nil, module: module)))
+        }
+        installProcedures(into: module, runtime: runtime)
+    }
+
+    private static func installProcedures(into module: Module, runtime: Runtime) {
+        unowned(unsafe) let runtime = runtime
+        func define(_ name: String, _ primitive: Primitive) { module.define(Symbol.intern(name), .procedure(primitive)) }
+        func gexp(_ value: Value, _ who: String) throws -> Gexp {
+            guard case .object(let g as Gexp) = value else { throw SchemeError.wrongType(procedure: who, position: 1, expected: "gexp", got: value) }
+            return g
+        }
+        define("gexp?", Primitive("gexp?") { v in
+            if case .object(is Gexp) = v { return .true }
+            return .false
+        })
+        define("gexp-modules", Primitive("gexp-modules") { v in try gexp(v, "gexp-modules").modules })
+        define("gexp-extensions", Primitive("gexp-extensions") { v in try gexp(v, "gexp-extensions").extensions })
+        // (register-gexp-compiler! <type> LOWER [EXPAND]): LOWER turns an
+        // instance into a derivation, a store file name or another lowerable
+        // value; EXPAND (instance, lowered file name, output) gives the text
+        // the gexp holds instead (for file-append).
+        define("register-gexp-compiler!", Primitive("register-gexp-compiler!", arity: 2, 3) { args in
+            guard case .object(let type as RecordType) = args[0] else {
+                throw SchemeError.wrongType(procedure: "register-gexp-compiler!", position: 1, expected: "record type", got: args[0])
+            }
+            type.properties[GexpLowering.lowerProperty] = args[1]
+            if args.count > 2, args[2].isTrue { type.properties[GexpLowering.expandProperty] = args[2] }
+            return .unspecified
+        })
+        // (lower-gexp G) => (SEXP INPUTS SOURCES): the code with file names in,
+        // the lowerable inputs as (OBJECT . OUTPUT-or-#f), the store files it names.
+        define("lower-gexp", Primitive("lower-gexp") { v in
+            var lowering = GexpLowering(runtime: runtime)
+            let sexp = try lowering.lower(try gexp(v, "lower-gexp"))
+            let inputs = lowering.inputs.map { Value.pair(Pair(.object($0.object), $0.output.map { .string($0) } ?? .false)) }
+            return .list(sexp, .list(inputs), .list(lowering.sources.map { .string($0) }))
+        })
+        define("gexp-output", Primitive("gexp-output", arity: 0, 1) { args in
+            .object(GexpOutput(name: try args.first.map { try $0.expectString("gexp-output", 1).string } ?? "out"))
+        })
+    }
+
+    // MARK: Compiling #~
+
+    private static func compileGexp(_ form: Value, _ c: Compiler, _ scope: Scope, _ context: Context) throws -> Code {
+        let items = try c.elements(form, "gexp")
+        guard items.count == 2 else { throw SchemeError.syntax("bad gexp syntax: expected (gexp TEMPLATE), what #~TEMPLATE reads as", form: form) }
+        var references: [(code: Code, output: String?, native: Bool, splicing: Bool)] = []
+        let template = try walk(items[1], c, scope, context, &references)
+        let codes = references.map(\.code)
+        let shapes = references
+        return Code { frame in
+            var values: [GexpReference] = []
+            values.reserveCapacity(codes.count)
+            for (index, code) in codes.enumerated() {
+                let shape = shapes[index]
+                values.append(GexpReference(value: try code(frame), output: shape.output, native: shape.native, splicing: shape.splicing))
+            }
+            return .object(Gexp(template: template, references: values, modules: context.modules, extensions: context.extensions))
+        }
+    }
+
+    /// The template with a hole for each `ungexp` form (their expressions compiled into `references`).
+    private static func walk(
+        _ datum: Value, _ c: Compiler, _ scope: Scope, _ context: Context,
+        _ references: inout [(code: Code, output: String?, native: Bool, splicing: Bool)]
+    ) throws -> Value {
+        switch datum {
+        case .object(is Identifier):
+            return Compiler.stripSyntax(datum)
+        case .vector(let vector):
+            return .vector(SVector(try vector.elements.map { try walk($0, c, scope, context, &references) }, mutable: false))
+        case .pair(let pair):
+            if let head = Compiler.symbolOf(pair.car), let shape = unquoteForms[head.name], let operands = pair.cdr.listElements {
+                guard operands.count == 1 || operands.count == 2 else {
+                    throw SchemeError.syntax("bad \(head.name) syntax: expected (\(head.name) EXPRESSION [OUTPUT])", form: datum)
+                }
+                var output: String?
+                if operands.count == 2 {
+                    guard case .string(let name) = operands[1] else {
+                        throw SchemeError.syntax("the output of \(head.name) must be a string such as \"lib\"", form: datum)
+                    }
+                    output = name.string
+                }
+                if Compiler.symbolOf(operands[0])?.name == "output", !shape.splicing, !isLexical(operands[0], c, scope) {
+                    return .object(GexpOutput(name: output ?? "out"))
+                }
+                references.append((try c.compile(operands[0], scope, tail: false), output, shape.native, shape.splicing))
+                return .object(GexpHole(index: references.count - 1))
+            }
+            if Compiler.symbolOf(pair.car)?.name == "gexp" {
+                // A gexp inside a gexp: made along with the outer one, lowered in place.
+                references.append((try compileGexp(datum, c, scope, context), nil, false, false))
+                return .object(GexpHole(index: references.count - 1))
+            }
+            let car = try walk(pair.car, c, scope, context, &references)
+            let cdr = try walk(pair.cdr, c, scope, context, &references)
+            return .pair(Pair(car, cdr, location: pair.location))
+        default:
+            return datum
+        }
+    }
+
+    private static func isLexical(_ name: Value, _ c: Compiler, _ scope: Scope) -> Bool {
+        if case .local = c.resolve(name, in: scope) { return true }
+        return false
+    }
+}
