@@ -69,10 +69,13 @@ let package = Package(
         .systemLibrary(name: "CLzma", providers: [.apt(["liblzma-dev"])]),
         .target(name: "Archives", dependencies: ["Basics", "CZlib", "CLzma"]),
         .target(name: "Builder", dependencies: ["Basics", "StoreFormats", "Store", "Sandbox", "CBzip2", "Fetch", "Archives"]),
+        // The glue between the language and the store (ARCHITECTURE.md §2):
+        // store primitives for Scheme, derivation objects, evaluation.
+        .target(name: "Packages", dependencies: ["Basics", "StoreFormats", "Store", "Scheme"]),
         .target(
             name: "Commands",
             dependencies: [
-                "Basics", "StoreFormats", "Store", "Scheme", "Builder", "Sandbox", "Archives",
+                "Basics", "StoreFormats", "Store", "Scheme", "Builder", "Sandbox", "Archives", "Packages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +97,7 @@ let package = Package(
             // The loopback HTTP server the tests start (found through #filePath).
             exclude: ["Support/loopback_server.py"]
         ),
+        .testTarget(name: "PackagesTests", dependencies: ["Packages", "Scheme", "Store", "StoreFormats", "Basics"]),
         .testTarget(name: "BuilderTests", dependencies: ["Builder", "Store", "StoreFormats", "Basics", "Sandbox"]),
     ]
 )

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Basics
 import Builder
+import Packages
+import Scheme
 import Store
 import StoreFormats
 import Glibc
@@ -10,8 +12,10 @@ struct BuildCommand: ParsableCommand {
         commandName: "build",
         abstract: "Realise derivations in the build sandbox and print their output paths.",
         discussion: """
-            Builds each FILE.drv (a derivation in the store) and the derivations it
-            depends on, in isolated sandboxes, and prints the output paths, one per line.
+            Builds each FILE.drv (a derivation in the store), or what the Scheme given
+            with -e or -f evaluates to (derivations, packages, file-like objects, or a
+            list of them), and the derivations those depend on, in isolated sandboxes;
+            prints the output paths, one per line.
             Outputs already valid are reused. Every build's log is kept compressed under
             STATEDIR/log/drvs/. A derivation may name one of its inputs as the root of its
             sandbox's /bin, /lib, /lib64 and /usr with the variable __cairnFHSRoot.
@@ -22,7 +26,25 @@ struct BuildCommand: ParsableCommand {
               cairn build -n A.drv                     list what would be built
               cairn build --check -K A.drv             rebuild and compare; keep a differing result
               cairn build --log-file A.drv             print where the build log is
+              cairn build -e '(use-modules (cairn core store))
+                (derivation "x" "/bin/sh" (list "-c" "echo hi > $out"))'
+              cairn build -d -f hello.scm              evaluate only: print the .drv path
             """)
+
+    @Option(name: [.customShort("e"), .customLong("expression")], help: ArgumentHelp(
+        "Build what EXPR evaluates to.", valueName: "EXPR"))
+    var expressions: [String] = []
+
+    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp(
+        "Build what the last form of FILE evaluates to.", valueName: "FILE"))
+    var schemeFiles: [String] = []
+
+    @Flag(name: [.customShort("d"), .customLong("derivations")], help: "Print the derivation paths, and build nothing.")
+    var derivationsOnly = false
+
+    @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp(
+        "Add DIR to the front of the module load path (also CAIRN_LOAD_PATH).", valueName: "DIR"))
+    var loadPath: [String] = []
 
     @Option(name: [.customShort("M"), .customLong("max-jobs")], help: ArgumentHelp(
         "Run up to N builds at once.", valueName: "N"))
@@ -63,10 +85,12 @@ struct BuildCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "Derivations to build (.drv store paths).")
-    var files: [String]
+    var files: [String] = []
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("missing FILE.drv argument") }
+        if files.isEmpty && expressions.isEmpty && schemeFiles.isEmpty {
+            throw ValidationError("missing FILE.drv argument, -e EXPR or -f FILE")
+        }
         if maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }
         if cores < 0 { throw ValidationError("--cores must be 0 (all) or more") }
         if rounds < 1 { throw ValidationError("--rounds must be at least 1") }
@@ -84,6 +108,21 @@ struct BuildCommand: ParsableCommand {
                 throw BuildError.notADerivation(path: store.absolute(path))
             }
             roots.append(path)
+        }
+        var storeFiles: [String] = []
+        if !expressions.isEmpty || !schemeFiles.isEmpty {
+            let targets = try evaluateTargets(store)
+            for target in targets {
+                switch target {
+                case .derivation(let drv, _): roots.append(drv.path)
+                case .storeFile(let file): storeFiles.append(file)
+                }
+            }
+        }
+        if derivationsOnly {
+            for root in roots { try StandardStreams.output.write(store.absolute(root) + "\n") }
+            for file in storeFiles { try StandardStreams.output.write(file + "\n") }
+            return
         }
         if logFile {
             for root in roots {
@@ -116,6 +155,7 @@ struct BuildCommand: ParsableCommand {
             return
         }
         try scheduler.run(plan)
+        for file in storeFiles { try StandardStreams.output.write(file + "\n") }
         for root in roots {
             let derivation = try store.readDerivation(at: root)
             for name in derivation.sortedOutputNames {
@@ -123,6 +163,26 @@ struct BuildCommand: ParsableCommand {
                 try StandardStreams.output.write(store.absolute(path) + "\n")
             }
         }
+    }
+
+    /// Evaluates `-e` and `-f` on the Scheme thread (the store is open, so a
+    /// rootless mapping is already in place: entering it needs one thread).
+    private func evaluateTargets(_ store: LocalStore) throws -> [Evaluator.Target] {
+        let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true)
+        let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
+        let result: Result<[Evaluator.Target], any Error> = StackGuard.withLargeStack {
+            Result {
+                var targets: [Evaluator.Target] = []
+                for expression in expressions {
+                    targets += try evaluator.targets(of: try evaluator.evaluate(expression: expression), origin: "the expression")
+                }
+                for file in schemeFiles {
+                    targets += try evaluator.targets(of: try evaluator.evaluate(file: file), origin: file)
+                }
+                return targets
+            }
+        }
+        return try result.get()
     }
 
     /// The builtin builders this `cairn` provides (ARCHITECTURE.md §4).

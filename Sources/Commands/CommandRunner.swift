@@ -1,5 +1,6 @@
 import ArgumentParser
 import Basics
+import Scheme
 import Glibc
 
 /// Parses the command line, runs the command and turns every failure into the
@@ -48,6 +49,9 @@ package enum CommandRunner {
             exit(0)
         } catch let error as any UserFacingError {
             Diagnostics.error(error)
+            exit(1)
+        } catch let error as SchemeError {
+            Diagnostics.writeStandardError(ErrorReport.render(error, prefix: "cairn: error: "))
             exit(1)
         } catch {
             let code = Cairn.exitCode(for: error)

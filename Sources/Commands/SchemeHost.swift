@@ -7,16 +7,32 @@ import StoreFormats
 /// the SHA-256 of their content (never by mtime), so an unchanged file is
 /// decoded instead of parsed.
 enum SchemeHost {
-    static func makeInterpreter(loadPath: [String]) -> Interpreter {
+    static func makeInterpreter(loadPath: [String], withChannel: Bool = false) -> Interpreter {
         var path = loadPath
         if let extra = ProcessEnvironment.value("CAIRN_LOAD_PATH") {
             path += extra.split(separator: ":").map(String.init).filter { !$0.isEmpty }
         }
+        if withChannel, let channel = defaultChannel() { path.append(channel) }
         let interpreter = Interpreter(loadPath: path)
         if let cache = FormCache.standard() {
             interpreter.runtime.modules.readSource = { try cache.forms(ofFile: $0) }
         }
         return interpreter
+    }
+
+    /// The package collection's modules: `$CAIRN_CHANNEL_DIR`, else the
+    /// `channel/` directory of the source tree this `cairn` was built in
+    /// (found upwards from the executable). Pulled channels (issue 7) will
+    /// take precedence.
+    static func defaultChannel() -> String? {
+        if let explicit = ProcessEnvironment.value("CAIRN_CHANNEL_DIR"), !explicit.isEmpty { return explicit }
+        guard var directory = try? FileSystem.readLink("/proc/self/exe") else { return nil }
+        for _ in 0..<5 {
+            directory = FileSystem.directoryName(directory)
+            if FileSystem.exists(directory + "/channel/cairn") { return directory + "/channel" }
+            if directory == "/" { break }
+        }
+        return nil
     }
 }
 

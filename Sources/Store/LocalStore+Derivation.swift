@@ -13,13 +13,20 @@ extension LocalStore {
     /// `.drv` whose outputs lie about it.
     @discardableResult
     package func addDerivation(_ derivation: Derivation) throws -> StorePath {
+        var hasher = derivationHasher()
+        return try addDerivation(derivation, hasher: &hasher)
+    }
+
+    /// `addDerivation` with the caller's hasher, whose memo of input hashes
+    /// spares reading every input `.drv` again (a package graph shares most).
+    @discardableResult
+    package func addDerivation(_ derivation: Derivation, hasher: inout DerivationHasher) throws -> StorePath {
         for source in derivation.inputSources.sorted() where try !isValid(source) {
             throw StoreError.derivationInputMissing(derivation: derivation.name, input: absolute(source))
         }
         for input in derivation.inputDerivations.keys.sorted() where try !isValid(input) {
             throw StoreError.derivationInputMissing(derivation: derivation.name, input: absolute(input))
         }
-        var hasher = derivationHasher()
         try hasher.validate(derivation)
         var outputs: [String: StorePath] = [:]
         for (name, output) in derivation.outputs {

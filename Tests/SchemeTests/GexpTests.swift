@@ -54,3 +54,14 @@ import Testing
         #expect(evaluate(Self.prelude + "(define x 1) #~((ungexp x 5))") == "error: the output of ungexp must be a string such as \"lib\"")
     }
 }
+
+extension GexpTests {
+    @Test func outputShorthand() {
+        // #$output:doc and #$x:lib, unless the whole name is bound.
+        #expect(evaluate(Self.prelude + """
+            (define x (plain (name "x")))
+            (define y:z "bound")
+            (car (lower-gexp #~(#$output:doc #$y:z)))
+            """) == #"((getenv "doc") "bound")"#)
+    }
+}

@@ -121,16 +121,21 @@ enum GexpForms {
                     throw SchemeError.syntax("bad \(head.name) syntax: expected (\(head.name) EXPRESSION [OUTPUT])", form: datum)
                 }
                 var output: String?
+                var operand = operands[0]
+                if operands.count == 1, let (base, name) = splitOutput(operand, c, scope) {
+                    // Guix's shorthand: #$output:doc, #$glib:bin.
+                    (operand, output) = (base, name)
+                }
                 if operands.count == 2 {
                     guard case .string(let name) = operands[1] else {
                         throw SchemeError.syntax("the output of \(head.name) must be a string such as \"lib\"", form: datum)
                     }
                     output = name.string
                 }
-                if Compiler.symbolOf(operands[0])?.name == "output", !shape.splicing, !isLexical(operands[0], c, scope) {
+                if Compiler.symbolOf(operand)?.name == "output", !shape.splicing, !isLexical(operand, c, scope) {
                     return .object(GexpOutput(name: output ?? "out"))
                 }
-                references.append((try c.compile(operands[0], scope, tail: false), output, shape.native, shape.splicing))
+                references.append((try c.compile(operand, scope, tail: false), output, shape.native, shape.splicing))
                 return .object(GexpHole(index: references.count - 1))
             }
             if Compiler.symbolOf(pair.car)?.name == "gexp" {
@@ -144,6 +149,19 @@ enum GexpForms {
         default:
             return datum
         }
+    }
+
+    /// `glib:bin` as (`glib`, "bin") when `glib:bin` itself names nothing.
+    private static func splitOutput(_ operand: Value, _ c: Compiler, _ scope: Scope) -> (Value, String)? {
+        guard let symbol = Compiler.symbolOf(operand), let colon = symbol.name.lastIndex(of: ":"),
+              colon != symbol.name.startIndex, symbol.name.index(after: colon) != symbol.name.endIndex else { return nil }
+        switch c.resolve(operand, in: scope) {
+        case .local: return nil
+        case .global(let cell) where cell.isBound || cell.isDeclared: return nil
+        default: break
+        }
+        let base = Value.symbol(Symbol.intern(String(symbol.name[..<colon])))
+        return (base, String(symbol.name[symbol.name.index(after: colon)...]))
     }
 
     private static func isLexical(_ name: Value, _ c: Compiler, _ scope: Scope) -> Bool {

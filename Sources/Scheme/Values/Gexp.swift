@@ -49,9 +49,9 @@ package final class GexpOutput: SchemeObject {
     package override var typeName: String { "gexp-output" }
 }
 
-/// A Swift object that can appear in a gexp (a derivation, say): what file
+/// A host's object that can appear in a gexp (a derivation, say): what file
 /// name stands for it. The lowering collects the object as an input.
-package protocol GexpLowerable: SchemeObject {
+package protocol GexpLowerable: HostValue {
     func gexpExpansion(output: String?) throws -> String
 }
 
@@ -64,7 +64,8 @@ package struct GexpLowering {
 
     unowned(unsafe) let runtime: Runtime
     /// Derivations (or other lowerable objects) and their outputs, then store paths.
-    package private(set) var inputs: [(object: any GexpLowerable, output: String?)] = []
+    /// Host objects (`HostObject`s whose value is `GexpLowerable`) and their outputs.
+    package private(set) var inputs: [(object: HostObject, output: String?)] = []
     package private(set) var sources: [String] = []
     private var seenInputs = Set<InputKey>()
 
@@ -120,7 +121,7 @@ package struct GexpLowering {
             return try lower(nested)
         case .object(let output as GexpOutput):
             return .list(.symbol(Symbol.intern("getenv")), .string(output.name))
-        case .object(let object as GexpLowerable):
+        case .object(let object as HostObject) where object.value is GexpLowerable:
             return .string(try input(object, output: output))
         case .pair:
             guard let elements = value.listElements else { break }
@@ -149,8 +150,9 @@ package struct GexpLowering {
                           irritants: [value], hint: "a gexp can refer to packages, origins, files (local-file, plain-file …), derivations, other gexps and plain data")
     }
 
-    private mutating func input(_ object: GexpLowerable, output: String?) throws -> String {
-        let expansion = try object.gexpExpansion(output: output)
+    private mutating func input(_ object: HostObject, output: String?) throws -> String {
+        guard let lowerable = object.value as? GexpLowerable else { return "" }
+        let expansion = try lowerable.gexpExpansion(output: output)
         if seenInputs.insert(InputKey(object: ObjectIdentifier(object), output: output)).inserted {
             inputs.append((object, output))
         }

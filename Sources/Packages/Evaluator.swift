@@ -1,0 +1,93 @@
+import Basics
+import Scheme
+import Store
+import StoreFormats
+
+/// Evaluates what a command names with `-e EXPR` or `-f FILE` and turns the
+/// values into things to build: derivations, or files already in the store.
+/// Runs on the thread that runs Scheme (see `StackGuard.withLargeStack`).
+package struct Evaluator {
+    package let interpreter: Interpreter
+    package let session: StoreSession
+
+    package enum Target {
+        /// A derivation and the outputs wanted from it (nil: all of them).
+        case derivation(DerivationObject, outputs: [String]?)
+        /// A file the evaluation put in the store (`local-file`, `plain-file` …).
+        case storeFile(String)
+    }
+
+    package init(interpreter: Interpreter, session: StoreSession) {
+        self.interpreter = interpreter
+        self.session = session
+        StoreBindings.register(on: interpreter.runtime, session: session)
+    }
+
+    /// The value of the expressions in `text`.
+    package func evaluate(expression text: String) throws -> Value {
+        try SchemeExecution.exclusively { try interpreter.evaluate(text, name: "<expression>") }
+    }
+
+    /// The value of the last form of the file at `path`, as `guix build -f` does.
+    package func evaluate(file path: String) throws -> Value {
+        try SchemeExecution.exclusively {
+            let runtime = interpreter.runtime
+            let forms = try runtime.modules.readSource(path)
+            let compiler = Compiler(runtime: runtime, module: runtime.modules.user)
+            var result = Value.unspecified
+            try forms.forEach { result = try runtime.evaluateToplevel($0, compiler: compiler) }
+            return result
+        }
+    }
+
+    /// What to build for `value`: a derivation, a list of things, or any
+    /// value a gexp can refer to (a package lowers to its derivation).
+    package func targets(of value: Value, origin: String) throws -> [Target] {
+        try SchemeExecution.exclusively { try targetsUnlocked(of: value, origin: origin) }
+    }
+
+    private func targetsUnlocked(of value: Value, origin: String) throws -> [Target] {
+        if case .object(let host as HostObject) = value, let drv = host.value as? DerivationObject {
+            return [.derivation(drv, outputs: nil)]
+        }
+        if case .pair = value, let elements = value.listElements {
+            return try elements.flatMap { try targetsUnlocked(of: $0, origin: origin) }
+        }
+        if case .string(let text) = value, session.storeDirectory.isInStore(text.string) {
+            return [.storeFile(text.string)]
+        }
+        var lowering = GexpLowering(runtime: interpreter.runtime)
+        do {
+            _ = try lowering.lowerValue(value, output: nil)
+        } catch let error as SchemeError where error.who == "gexp" {
+            throw EvaluationError.notBuildable(origin: origin, value: value.written(limit: 80))
+        }
+        if lowering.inputs.isEmpty && lowering.sources.isEmpty {
+            throw EvaluationError.notBuildable(origin: origin, value: value.written(limit: 80))
+        }
+        var targets: [Target] = []
+        for input in lowering.inputs {
+            if let drv = input.object.value as? DerivationObject {
+                targets.append(.derivation(drv, outputs: input.output.map { [$0] }))
+            }
+        }
+        if targets.isEmpty { targets = lowering.sources.map { .storeFile($0) } }
+        return targets
+    }
+}
+
+package enum EvaluationError: UserFacingError {
+    case notBuildable(origin: String, value: String)
+
+    package var message: String {
+        switch self {
+        case .notBuildable(let origin, let value): "\(origin) evaluates to \(value), which is not something to build"
+        }
+    }
+
+    package var hint: String? {
+        "it should evaluate to a package, a derivation, a file-like object (local-file, plain-file, computed-file …) or a list of them"
+    }
+
+    package var description: String { message }
+}
