@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "cairn", targets: ["cairn"]),
+        .executable(name: "cairn-builder", targets: ["cairn-builder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -80,6 +81,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "cairn", dependencies: ["Commands"]),
+        // The build-side runner (ARCHITECTURE.md §1.5): the language and
+        // operating-system procedures for build scripts; nothing host-side.
+        .executableTarget(name: "cairn-builder", dependencies: ["Basics", "Scheme"]),
         // libFuzzer target for the reader and evaluator (README: Fuzzing).
         .executableTarget(name: "scheme-fuzz", dependencies: ["Scheme"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),

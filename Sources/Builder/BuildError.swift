@@ -5,7 +5,7 @@ import Sandbox
 /// Messages name the derivation by its `.drv` path, as users pass it.
 package enum BuildError: UserFacingError, Equatable {
     /// The builder ran and failed (non-zero exit or a signal).
-    case builderFailed(derivation: String, how: String, log: String?)
+    case builderFailed(derivation: String, how: String, log: String?, lastLines: [String] = [])
     case timedOut(derivation: String, seconds: Int, log: String?)
     case silentTooLong(derivation: String, seconds: Int, log: String?)
     case missingOutput(derivation: String, output: String, path: String)
@@ -27,8 +27,9 @@ package enum BuildError: UserFacingError, Equatable {
 
     package var message: String {
         switch self {
-        case .builderFailed(let drv, let how, _):
+        case .builderFailed(let drv, let how, _, let lines):
             "builder for '\(drv)' failed: it \(how)"
+                + (lines.isEmpty ? "" : "; the last \(lines.count) lines of its log:\n" + lines.map { "  | " + $0 }.joined(separator: "\n"))
         case .timedOut(let drv, let seconds, _):
             "building '\(drv)' took longer than \(seconds) seconds; it was killed"
         case .silentTooLong(let drv, let seconds, _):
@@ -72,7 +73,7 @@ package enum BuildError: UserFacingError, Equatable {
 
     package var hint: String? {
         switch self {
-        case .builderFailed(_, _, let log), .timedOut(_, _, let log), .silentTooLong(_, _, let log):
+        case .builderFailed(_, _, let log, _), .timedOut(_, _, let log), .silentTooLong(_, _, let log):
             log.map { "the build log is in '\($0)' (read it with 'bzcat'); rerun with -K to keep the build directory" }
         case .missingOutput:
             "the builder must create every output named in the derivation (the environment variable of each output holds its path)"

@@ -16,6 +16,9 @@ package final class BuildLog {
     /// The unfinished last line, for the status display.
     private var partial: [UInt8] = []
     private(set) var lastLine = ""
+    /// The last lines, shown when the build fails (unless they were echoed).
+    private var tail: [String] = []
+    static let tailLength = 30
     private let echo: Bool
 
     /// `STATEDIR/log/drvs/XX/REST.bz2` for the `.drv` named `baseName`.
@@ -58,12 +61,23 @@ package final class BuildLog {
         if echo { _ = write(2, base, bytes.count) }
         for byte in bytes {
             if byte == 0x0A {
-                if !partial.isEmpty { lastLine = String(decoding: partial, as: UTF8.self) }
+                let line = String(decoding: partial, as: UTF8.self)
+                if !partial.isEmpty { lastLine = line }
+                if tail.count == Self.tailLength { tail.removeFirst() }
+                tail.append(line)
                 partial.removeAll(keepingCapacity: true)
             } else if partial.count < 512 {
                 partial.append(byte)
             }
         }
+    }
+
+    /// What to show of the log with a failure: nothing when it went to
+    /// stderr as it was written, else its last lines (the unfinished one too).
+    var failureExcerpt: [String] {
+        guard !echo else { return [] }
+        let last = partial.isEmpty ? tail : tail + [String(decoding: partial, as: UTF8.self)]
+        return Array(last.suffix(Self.tailLength))
     }
 
     func append(line: String) {

@@ -122,7 +122,10 @@ final class DerivationBuild {
             if keep { Diagnostics.info("note: keeping build directory '\(kept)'") }
         }
         do {
-            if let name = BuiltinRegistry.builtinName(of: derivation.builder) {
+            if derivation.builder == BuildSideRunner.builderName {
+                let runner = try BuildSideRunner.located()
+                try runSandboxed(closure: closure, scratch: scratch, buildDirectory: hostBuildDirectory, log: log, runner: runner)
+            } else if let name = BuiltinRegistry.builtinName(of: derivation.builder) {
                 try runBuiltin(name, outputs: outputs, buildDirectory: hostBuildDirectory, log: log)
             } else {
                 try runSandboxed(closure: closure, scratch: scratch, buildDirectory: hostBuildDirectory, log: log)
@@ -152,7 +155,7 @@ final class DerivationBuild {
         }
     }
 
-    private func runSandboxed(closure: [StorePath], scratch: String, buildDirectory: String, log: BuildLog) throws {
+    private func runSandboxed(closure: [StorePath], scratch: String, buildDirectory: String, log: BuildLog, runner: BuildSideRunner? = nil) throws {
         let inside = BuildEnvironment.insideBuildDirectory(derivationName: derivation.name)
         let closureSet = Set(closure)
         var fhsRoot: String?
@@ -175,13 +178,14 @@ final class DerivationBuild {
         // creates its outputs there (a file or a tree, as it likes), and the
         // inputs are read-only mounts inside it. Nothing it writes elsewhere
         // in that directory reaches the store.
+        let command = runner?.command(derivation.arguments) ?? (program: derivation.builder, arguments: derivation.arguments)
         let spec = SandboxSpec(
-            builder: derivation.builder,
-            arguments: derivation.arguments,
+            builder: command.program,
+            arguments: command.arguments,
             environment: BuildEnvironment.variables(
                 for: derivation, buildDirectory: inside, storeDirectory: storeDirectory, cores: options.cores),
             workingDirectory: inside,
-            readOnlyPaths: closure.map { SandboxSpec.Binding($0.absolute(in: storeDirectory)) },
+            readOnlyPaths: closure.map { SandboxSpec.Binding($0.absolute(in: storeDirectory)) } + (runner?.bindings() ?? []),
             writablePaths: [
                 SandboxSpec.Binding(buildDirectory, at: inside),
                 SandboxSpec.Binding(scratch, at: storeDirectory.path),
@@ -213,7 +217,7 @@ final class DerivationBuild {
             throw BuildError.silentTooLong(derivation: drvPath, seconds: seconds, log: logPath)
         case nil:
             guard termination.succeeded else {
-                throw BuildError.builderFailed(derivation: drvPath, how: termination.description, log: logPath)
+                throw BuildError.builderFailed(derivation: drvPath, how: termination.description, log: logPath, lastLines: log.failureExcerpt)
             }
         }
     }

@@ -29,8 +29,10 @@ package struct Evaluator {
     }
 
     /// The value of the last form of the file at `path`, as `guix build -f` does.
-    package func evaluate(file path: String) throws -> Value {
-        try SchemeExecution.exclusively {
+    package func evaluate(file given: String) throws -> Value {
+        // Absolute, so (current-source-directory) and local-file resolve against it.
+        let path = ProcessEnvironment.absolutePath(given)
+        return try SchemeExecution.exclusively {
             let runtime = interpreter.runtime
             let forms = try runtime.modules.readSource(path)
             let compiler = Compiler(runtime: runtime, module: runtime.modules.user)

@@ -22,6 +22,7 @@ package enum StoreBindings {
     }
 
     static func install(into module: Module, session: StoreSession, runtime: Runtime) {
+        unowned(unsafe) let runtime = runtime
         func define(_ name: String, _ primitive: Primitive) { module.define(Symbol.intern(name), .procedure(primitive)) }
         let directory = session.storeDirectory
         module.define(Symbol.intern("%store-directory"), .string(directory.path))
@@ -44,6 +45,23 @@ package enum StoreBindings {
             let recursive = args.count > 2 ? args[2].isTrue : true
             return try storeErrors("add-to-store") {
                 .string(try session.addFile(name: name, path: file, recursive: recursive).absolute(in: directory))
+            }
+        })
+        // (add-modules-to-store NAME '((cairn build utils) …)) => a store
+        // directory holding those modules and the ones they use, as a/b/c.scm.
+        define("add-modules-to-store", Primitive("add-modules-to-store") { nameValue, modules in
+            let name = try nameValue.expectString("add-modules-to-store", 1).string
+            let names = try (modules.listElements ?? []).map { module -> [String] in
+                guard let parts = module.listElements?.compactMap({ Compiler.symbolOf($0)?.name }), !parts.isEmpty else {
+                    throw SchemeError.wrongType(procedure: "add-modules-to-store", position: 2, expected: "list of module names", got: module)
+                }
+                return parts
+            }
+            let files = try ModuleImport.closure(of: names, loadPath: runtime.modules.loadPath)
+            let staged = try ModuleImport.stage(files)
+            defer { _ = try? FileSystem.removeTree(staged) }
+            return try storeErrors("add-modules-to-store") {
+                .string(try session.addFile(name: name, path: staged, recursive: true).absolute(in: directory))
             }
         })
         define("derivation", Primitive("derivation", arity: 3, nil) { args in

@@ -57,4 +57,55 @@ struct BuildSchemeTests {
         let entries = try FileManager.default.contentsOfDirectory(atPath: t.root + "/store").filter { !$0.hasPrefix(".") }
         #expect(entries.count == 1, "only the shell tree: \(entries)")
     }
+
+    @Test("builtin:scheme runs a script in the sandbox with the runner; modules shipped with add-modules-to-store load; a failing script fails the build")
+    func buildSideRunner() throws {
+        let t = try BuildStore("scheme-runner")
+        let modules = t.root + "/modules"
+        try FileManager.default.createDirectory(atPath: modules + "/demo", withIntermediateDirectories: true)
+        try """
+        (define-module (demo helper) #:use-module (demo words) #:export (greeting))
+        (define (greeting) (string-append (word) " from the runner"))
+        """.write(toFile: modules + "/demo/helper.scm", atomically: true, encoding: .utf8)
+        try "(define-module (demo words) #:export (word))\n(define (word) \"built\")\n"
+            .write(toFile: modules + "/demo/words.scm", atomically: true, encoding: .utf8)
+        func program(_ body: String) -> String {
+            """
+            (use-modules (cairn core store))
+            (define mods (add-modules-to-store "demo-modules" '((demo helper))))
+            (define script (add-text-to-store "build.scm" "\(body)"))
+            (derivation "runner-test" "builtin:scheme" (list "-L" mods script) #:inputs (list mods script))
+            """
+        }
+        let good = program(#"(use-modules (demo helper)) (call-with-output-file (getenv \"out\") (lambda (port) (display (greeting) port) (display (getcwd) port)))"#)
+        let built = try t.cairn(["build", "-L", modules, "-e", good])
+        #expect(built.status == 0, "\(built.stderr)")
+        let out = try #require(built.lines.last)
+        #expect(t.read(out) == "built from the runner/tmp/cairn-build-runner-test-0")
+        // The module closure: both files, under their module paths.
+        let drv = try #require(try t.cairn(["build", "-d", "-L", modules, "-e", good]).lines.first)
+        let derivation = try t.store.readDerivation(at: try t.storeDirectory.parse(drv))
+        let shipped = try #require(derivation.inputSources.map { $0.absolute(in: t.storeDirectory) }.first { $0.hasSuffix("-demo-modules") })
+        #expect(FileManager.default.fileExists(atPath: shipped + "/demo/helper.scm") && FileManager.default.fileExists(atPath: shipped + "/demo/words.scm"))
+
+        let failing = try t.cairn(["build", "-L", modules, "-e", program(#"(display \"about to fail\") (newline) (error \"the build went wrong\")"#)])
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("about to fail") && failing.stderr.contains("the build went wrong"), "\(failing.stderr)")
+        let exited = try t.cairn(["build", "-L", modules, "-e", program("(exit 3)")])
+        #expect(exited.status == 1 && exited.stderr.contains("3"), "\(exited.stderr)")
+        let missing = try t.cairn(["build", "-e", program("#t")])
+        #expect(missing.status == 1 && missing.stderr.contains("no module (demo helper)"), "\(missing.stderr)")
+    }
+
+    @Test("(current-source-directory) is the directory of the file being loaded")
+    func currentSourceDirectory() throws {
+        let t = try BuildStore("scheme-srcdir")
+        let file = t.root + "/sub/where.scm"
+        try FileManager.default.createDirectory(atPath: t.root + "/sub", withIntermediateDirectories: true)
+        try "(use-modules (cairn core store))\n(add-text-to-store \"where\" (current-source-directory))\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try t.cairn(["build", "-f", file])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(t.read(try #require(result.lines.first)) == t.root + "/sub")
+    }
 }

@@ -7,6 +7,8 @@ package final class Compiler {
     package var module: Module
     /// `#:re-export` names waiting for the rest of a `define-module` form.
     var pendingReexports: [(Symbol, Symbol)] = []
+    /// The file of the top-level form being compiled, for `(current-source-directory)`.
+    package var sourceFile: String?
     /// Macro expansions nested inside one another right now: a macro that
     /// keeps expanding into itself is stopped with an error, not run until
     /// memory is gone.

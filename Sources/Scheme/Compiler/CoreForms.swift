@@ -91,6 +91,14 @@ enum CoreForms {
         special("cond") { c, form, scope, tail in try c.compileCond(form, scope, tail: tail) }
         special("case") { c, form, scope, tail in try c.compileCase(form, scope, tail: tail) }
         special("do") { c, form, scope, tail in try c.compileDo(form, scope, tail: tail) }
+        // Guix's (current-source-directory): the directory of the file whose
+        // top-level form is being compiled, even from inside a macro's expansion
+        // (`local-file` resolves names against it); #f for code not read from a file.
+        special("current-source-directory") { c, _, _, _ in
+            guard let file = c.sourceFile, file.hasPrefix("/") else { return c.constant(.false) }
+            let directory = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            return c.constant(.string(directory.isEmpty ? "/" : directory))
+        }
         special("define-syntax") { c, form, scope, _ in
             try c.defineSyntax(form, scope)
             return Code { _ in .unspecified }

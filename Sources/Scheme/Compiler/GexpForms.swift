@@ -72,13 +72,14 @@ enum GexpForms {
             if args.count > 2, args[2].isTrue { type.properties[GexpLowering.expandProperty] = args[2] }
             return .unspecified
         })
-        // (lower-gexp G) => (SEXP INPUTS SOURCES): the code with file names in,
-        // the lowerable inputs as (OBJECT . OUTPUT-or-#f), the store files it names.
+        // (lower-gexp G) => (SEXP INPUTS SOURCES OUTPUTS): the code with file
+        // names in, the lowerable inputs as (OBJECT . OUTPUT-or-#f), the store
+        // files it names, and the names of the outputs it writes (#$output).
         define("lower-gexp", Primitive("lower-gexp") { v in
             var lowering = GexpLowering(runtime: runtime)
             let sexp = try lowering.lower(try gexp(v, "lower-gexp"))
             let inputs = lowering.inputs.map { Value.pair(Pair(.object($0.object), $0.output.map { .string($0) } ?? .false)) }
-            return .list(sexp, .list(inputs), .list(lowering.sources.map { .string($0) }))
+            return .list(sexp, .list(inputs), .list(lowering.sources.map { .string($0) }), .list(lowering.outputs.map { .string($0) }))
         })
         define("gexp-output", Primitive("gexp-output", arity: 0, 1) { args in
             .object(GexpOutput(name: try args.first.map { try $0.expectString("gexp-output", 1).string } ?? "out"))

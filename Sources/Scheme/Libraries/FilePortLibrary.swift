@@ -92,6 +92,11 @@ extension Libraries {
             var info = stat()
             return .boolean(stat(name, &info) == 0)
         }
+        library.define("file-is-directory?") { v in
+            let name = try path(v, "file-is-directory?")
+            var info = stat()
+            return .boolean(stat(name, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR)
+        }
         library.define("delete-file") { v in
             let name = try path(v, "delete-file")
             guard unlink(name) == 0 else { throw SystemErrors.error("delete-file", code: errno, detail: v.written()) }

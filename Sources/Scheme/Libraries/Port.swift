@@ -375,8 +375,8 @@ package enum OpenPorts {
 }
 
 /// Guile-style `system-error`s built from `errno`.
-enum SystemErrors {
-    static func error(_ who: String, code: Int32, detail: String? = nil) -> SchemeError {
+package enum SystemErrors {
+    package static func error(_ who: String, code: Int32, detail: String? = nil) -> SchemeError {
         let text = String(cString: strerror(code))
         let message = detail.map { "in procedure \(who): \(text): \($0)" } ?? "in procedure \(who): \(text)"
         return SchemeError(.system, who: who, message: message, irritants: [.fixnum(Int(code))])

@@ -82,6 +82,13 @@ package final class Module: SchemeObject {
         exports[exported ?? name] = lookup(name) ?? localCell(name)
     }
 
+    /// Re-exports everything `other` exports, as Guix's `(gnu)` module does
+    /// for the modules it gathers.
+    package func reexportInterface(of other: Module) {
+        imports.append(Interface(module: other))
+        for (name, cell) in other.exports where exports[name] == nil { exports[name] = cell }
+    }
+
     /// Drops every binding: primitives hold their runtime strongly, so the
     /// tables must be emptied for a discarded runtime to be freed.
     package func clear() {

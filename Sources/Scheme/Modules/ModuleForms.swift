@@ -25,6 +25,17 @@ enum ModuleForms {
             }
             return Code { _ in .unspecified }
         }
+        // (re-export-public-interface (a b) …): what Guix's (gnu) does; also how
+        // Guix module names such as (guix gexp) resolve to Cairn's modules.
+        special("re-export-public-interface") { c, form, _, _ in
+            for name in try c.elements(form, "re-export-public-interface").dropFirst() {
+                guard let parts = name.listElements?.compactMap(Compiler.symbolOf), !parts.isEmpty, parts.count == name.listElements?.count else {
+                    throw SchemeError.syntax("bad re-export-public-interface: \(name.written(limit: 40)) is not a module name", form: form)
+                }
+                c.module.reexportInterface(of: try c.runtime.modules.resolve(parts))
+            }
+            return Code { _ in .unspecified }
+        }
         special("re-export") { c, form, _, _ in
             for name in try c.elements(form, "re-export").dropFirst() {
                 guard let symbol = Compiler.symbolOf(name) else { throw SchemeError.syntax("bad re-export: \(name.written(limit: 40)) is not a name", form: form) }

@@ -44,6 +44,11 @@ extension Runtime {
     /// Evaluates one top-level form: `begin` splices, so definitions and
     /// macros inside take effect before the next form is compiled.
     package func evaluateToplevel(_ form: Value, compiler: Compiler) throws -> Value {
+        // Forms a macro made carry its definition's positions; the file of
+        // the outermost form is the one being evaluated.
+        let outermost = compiler.sourceFile == nil
+        if outermost, let file = form.asPair?.location?.file.name { compiler.sourceFile = file }
+        defer { if outermost { compiler.sourceFile = nil } }
         do {
             return try evaluateToplevelForm(form, compiler: compiler)
         } catch var error as SchemeError where error.location == nil && error.kind != .exit {

@@ -74,6 +74,9 @@ package struct GexpLowering {
         let output: String?
     }
     private var seenSources = Set<String>()
+    /// The outputs `#$output` names, in first-use order: those a derivation
+    /// built from the gexp must have.
+    package private(set) var outputs: [String] = []
 
     package init(runtime: Runtime) { self.runtime = runtime }
 
@@ -88,7 +91,7 @@ package struct GexpLowering {
             let reference = gexp.references[hole.index]
             return try lowerValue(reference.value, output: reference.output)
         case .object(let output as GexpOutput):
-            return .list(.symbol(Symbol.intern("getenv")), .string(output.name))
+            return outputReference(output)
         case .pair:
             var items: [Value] = []
             var current = template
@@ -120,7 +123,7 @@ package struct GexpLowering {
         case .object(let nested as Gexp):
             return try lower(nested)
         case .object(let output as GexpOutput):
-            return .list(.symbol(Symbol.intern("getenv")), .string(output.name))
+            return outputReference(output)
         case .object(let object as HostObject) where object.value is GexpLowerable:
             return .string(try input(object, output: output))
         case .pair:
@@ -157,6 +160,11 @@ package struct GexpLowering {
             inputs.append((object, output))
         }
         return expansion
+    }
+
+    private mutating func outputReference(_ output: GexpOutput) -> Value {
+        if !outputs.contains(output.name) { outputs.append(output.name) }
+        return .list(.symbol(Symbol.intern("getenv")), .string(output.name))
     }
 
     package mutating func addSource(_ path: String) {

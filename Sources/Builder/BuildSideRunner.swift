@@ -1,0 +1,137 @@
+import Basics
+import Glibc
+import Sandbox
+import Synchronization
+
+/// How `builtin:scheme` derivations run: the build-side runner
+/// (`cairn-builder`, ARCHITECTURE.md §1.5, §4) inside the sandbox, started
+/// through the host's dynamic loader with the host libraries it links
+/// against, all bound under a private directory. So it works whatever glibc
+/// the FHS root (the Debian seed) has, and the programs it runs use the
+/// seed's.
+///
+/// The derivation's arguments go to the runner: `-L DIR`… then the script.
+package struct BuildSideRunner: Sendable {
+    package static let builderName = "builtin:scheme"
+    /// Where the runner, its loader and libraries appear inside the sandbox.
+    static let insideDirectory = "/.cairn-runner"
+
+    /// Host paths (symbolic links resolved).
+    let executable: String
+    let loader: String
+    /// Shared objects by the name the loader looks for (their soname).
+    let libraries: [(name: String, path: String)]
+
+    private static let cache = Mutex<[String: BuildSideRunner]>([:])
+
+    /// The runner next to this `cairn` (`cairn-builder`), or `$CAIRN_BUILDER_RUNNER`.
+    package static func located() throws -> BuildSideRunner {
+        let executable: String
+        if let explicit = ProcessEnvironment.value("CAIRN_BUILDER_RUNNER"), !explicit.isEmpty {
+            executable = explicit
+        } else {
+            let own = (try? FileSystem.readLink("/proc/self/exe")) ?? ""
+            executable = FileSystem.directoryName(own) + "/cairn-builder"
+        }
+        if let known = cache.withLock({ $0[executable] }) { return known }
+        guard let real = realPath(executable), access(real, X_OK) == 0 else { throw RunnerError.missing(executable) }
+        let runner = try inspect(real)
+        cache.withLock { $0[executable] = runner }
+        return runner
+    }
+
+    /// The loader is the one this process was started with; the libraries
+    /// are what it resolves for the runner (`ld.so --list`, which is `ldd`).
+    private static func inspect(_ executable: String) throws -> BuildSideRunner {
+        guard let maps = String(validating: (try? FileSystem.readFile("/proc/self/maps")) ?? [], as: UTF8.self),
+              let loaderPath = maps.split(separator: "\n").lazy.compactMap({ line -> String? in
+                  guard let slash = line.firstIndex(of: "/") else { return nil }
+                  let path = String(line[slash...])
+                  return FileSystem.baseName(path).hasPrefix("ld-linux") ? path : nil
+              }).first,
+              let loader = realPath(loaderPath) else {
+            throw RunnerError.noLoader
+        }
+        let listing = try run(loader, ["--list", executable])
+        var libraries: [(String, String)] = []
+        for line in listing.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard words.count >= 3, words[1] == "=>", words[2].hasPrefix("/"), let real = realPath(String(words[2])) else { continue }
+            libraries.append((String(words[0]), real))
+        }
+        return BuildSideRunner(executable: executable, loader: loader, libraries: libraries)
+    }
+
+    /// Read-only bindings for the sandbox.
+    func bindings() -> [SandboxSpec.Binding] {
+        [SandboxSpec.Binding(executable, at: Self.insideDirectory + "/cairn-builder"),
+         SandboxSpec.Binding(loader, at: Self.insideDirectory + "/ld.so")]
+            + libraries.map { SandboxSpec.Binding($0.path, at: Self.insideDirectory + "/lib/" + $0.name) }
+    }
+
+    /// The program and arguments the sandbox runs for a derivation's arguments.
+    func command(_ arguments: [String]) -> (program: String, arguments: [String]) {
+        (Self.insideDirectory + "/ld.so",
+         ["--library-path", Self.insideDirectory + "/lib", Self.insideDirectory + "/cairn-builder"] + arguments)
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Runs `program` and returns its standard output (it must exit 0).
+    private static func run(_ program: String, _ arguments: [String]) throws -> String {
+        var descriptors: [Int32] = [0, 0]
+        guard pipe(&descriptors) == 0 else { throw RunnerError.inspectionFailed(program) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, descriptors[1], 1)
+        posix_spawn_file_actions_addclose(&actions, descriptors[0])
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let started = posix_spawn(&pid, program, &actions, nil, argv, environ)
+        close(descriptors[1])
+        defer { close(descriptors[0]) }
+        guard started == 0 else { throw RunnerError.inspectionFailed(program) }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptors[0], $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            output += buffer[..<count]
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0 else { throw RunnerError.inspectionFailed(program) }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+package enum RunnerError: UserFacingError {
+    case missing(String)
+    case noLoader
+    case inspectionFailed(String)
+
+    package var message: String {
+        switch self {
+        case .missing(let path): "the build-side runner '\(path)' is missing or not executable"
+        case .noLoader: "cannot find the dynamic loader this process runs with"
+        case .inspectionFailed(let loader): "cannot list the libraries of the build-side runner with '\(loader) --list'"
+        }
+    }
+
+    package var hint: String? {
+        switch self {
+        case .missing: "builds written in Scheme need cairn-builder next to cairn (swift build --product cairn-builder), or CAIRN_BUILDER_RUNNER set to it"
+        case .noLoader, .inspectionFailed: nil
+        }
+    }
+
+    package var description: String { message }
+}
