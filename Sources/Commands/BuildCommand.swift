@@ -12,8 +12,9 @@ struct BuildCommand: ParsableCommand {
         commandName: "build",
         abstract: "Realise derivations in the build sandbox and print their output paths.",
         discussion: """
-            Builds each FILE.drv (a derivation in the store), or what the Scheme given
-            with -e or -f evaluates to (derivations, packages, file-like objects, or a
+            Builds each PACKAGE (name, name@version or name@version:output, from the
+            channel's collection and -L directories), each FILE.drv (a derivation in the
+            store), or what the Scheme given with -e or -f evaluates to (derivations, packages, file-like objects, or a
             list of them), and the derivations those depend on, in isolated sandboxes;
             prints the output paths, one per line.
             Outputs already valid are reused. Every build's log is kept compressed under
@@ -21,6 +22,10 @@ struct BuildCommand: ParsableCommand {
             sandbox's /bin, /lib, /lib64 and /usr with the variable __cairnFHSRoot.
 
             Examples:
+              cairn build hello                        build GNU hello from source
+              cairn build zlib:static -d               print the .drv of zlib
+              cairn build --check hello zlib           rebuild and compare bit for bit
+              cairn build -S hello                     fetch hello's source
               cairn build /cairn/store/…-hello-2.12.drv
               cairn build -M 4 -c 2 -k A.drv B.drv     four builds at once, keep going on failure
               cairn build -n A.drv                     list what would be built
@@ -41,6 +46,9 @@ struct BuildCommand: ParsableCommand {
 
     @Flag(name: [.customShort("d"), .customLong("derivations")], help: "Print the derivation paths, and build nothing.")
     var derivationsOnly = false
+
+    @Flag(name: [.customShort("S"), .customLong("source")], help: "Build the source of each PACKAGE instead of the package.")
+    var source = false
 
     @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp(
         "Add DIR to the front of the module load path (also CAIRN_LOAD_PATH).", valueName: "DIR"))
@@ -84,12 +92,17 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Derivations to build (.drv store paths).")
+    @Argument(help: ArgumentHelp("Packages (name[@version][:output]) or derivations (.drv store paths) to build.", valueName: "PACKAGE-or-FILE.drv"))
     var files: [String] = []
+
+    /// Arguments naming a file (a path or a `.drv`) rather than a package.
+    private static func isFileArgument(_ argument: String) -> Bool {
+        argument.contains("/") || argument.hasSuffix(".drv")
+    }
 
     func validate() throws {
         if files.isEmpty && expressions.isEmpty && schemeFiles.isEmpty {
-            throw ValidationError("missing FILE.drv argument, -e EXPR or -f FILE")
+            throw ValidationError("missing PACKAGE or FILE.drv argument, -e EXPR or -f FILE")
         }
         if maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }
         if cores < 0 { throw ValidationError("--cores must be 0 (all) or more") }
@@ -102,7 +115,9 @@ struct BuildCommand: ParsableCommand {
         let store = try global.openStore()
         if quiet { Diagnostics.verbosity = 0 }
         var roots: [StorePath] = []
-        for file in files {
+        /// Outputs asked for by `PACKAGE:OUTPUT`; other roots print all theirs.
+        var wanted: [StorePath: [String]] = [:]
+        for file in files where Self.isFileArgument(file) {
             let path = try store.storePath(forUserPath: ProcessEnvironment.absolutePath(file))
             guard Derivation.name(ofDerivationAt: path) != nil else {
                 throw BuildError.notADerivation(path: store.absolute(path))
@@ -110,11 +125,13 @@ struct BuildCommand: ParsableCommand {
             roots.append(path)
         }
         var storeFiles: [String] = []
-        if !expressions.isEmpty || !schemeFiles.isEmpty {
+        if !expressions.isEmpty || !schemeFiles.isEmpty || files.contains(where: { !Self.isFileArgument($0) }) {
             let targets = try evaluateTargets(store)
             for target in targets {
                 switch target {
-                case .derivation(let drv, _): roots.append(drv.path)
+                case .derivation(let drv, let outputs):
+                    if !roots.contains(drv.path) { roots.append(drv.path) }
+                    if let outputs { wanted[drv.path, default: []] += outputs }
                 case .storeFile(let file): storeFiles.append(file)
                 }
             }
@@ -158,7 +175,7 @@ struct BuildCommand: ParsableCommand {
         for file in storeFiles { try StandardStreams.output.write(file + "\n") }
         for root in roots {
             let derivation = try store.readDerivation(at: root)
-            for name in derivation.sortedOutputNames {
+            for name in derivation.sortedOutputNames where wanted[root].map({ $0.contains(name) }) ?? true {
                 guard let path = derivation.outputs[name]?.path else { continue }
                 try StandardStreams.output.write(store.absolute(path) + "\n")
             }
@@ -178,6 +195,13 @@ struct BuildCommand: ParsableCommand {
                 }
                 for file in schemeFiles {
                     targets += try evaluator.targets(of: try evaluator.evaluate(file: file), origin: file)
+                }
+                let specs = files.filter { !Self.isFileArgument($0) }
+                if !specs.isEmpty {
+                    let collection = try evaluator.packageCollection(channel: SchemeHost.defaultChannel(), userDirectories: SchemeHost.userDirectories(loadPath))
+                    for spec in specs {
+                        targets += try evaluator.targets(ofPackage: spec, in: collection, source: source)
+                    }
                 }
                 return targets
             }

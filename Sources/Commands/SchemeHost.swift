@@ -20,6 +20,15 @@ enum SchemeHost {
         return interpreter
     }
 
+    /// Directories of the user's own package modules: `-L` and `CAIRN_LOAD_PATH`.
+    static func userDirectories(_ loadPath: [String]) -> [String] {
+        var path = loadPath.map { ProcessEnvironment.absolutePath($0) }
+        if let extra = ProcessEnvironment.value("CAIRN_LOAD_PATH") {
+            path += extra.split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        }
+        return path
+    }
+
     /// The package collection's modules: `$CAIRN_CHANNEL_DIR`, else the
     /// `channel/` directory of the source tree this `cairn` was built in
     /// (found upwards from the executable). Pulled channels (issue 7) will

@@ -101,12 +101,22 @@ package final class Fetcher: Sendable {
         var result: [String] = []
         var seen = Set<String>()
         func add(_ url: String) { if seen.insert(url).inserted { result.append(url) } }
+        // A mirror this machine has no table entry for (mirror://gnu with no
+        // mirrors file) is skipped while other URLs remain, as origins list
+        // fallbacks for exactly that.
+        var unknown: FetchError?
         for url in request.urls {
             guard let scheme = URLParts.scheme(of: url) else {
                 throw .invalidURL(url, reason: "it has no scheme (http://, https://, file:// or mirror://)")
             }
             switch scheme {
-            case "mirror": try expandMirror(url).forEach(add)
+            case "mirror":
+                do {
+                    try expandMirror(url).forEach(add)
+                } catch {
+                    guard case .unknownMirror = error else { throw error }
+                    if unknown == nil { unknown = error }
+                }
             case "http", "https", "file": add(url)
             default: throw .invalidURL(url, reason: "the scheme '\(scheme)' is not supported")
             }
@@ -114,6 +124,7 @@ package final class Fetcher: Sendable {
         for template in configuration.contentAddressedMirrors {
             add(Self.expand(template, hash: request.expectedHash, name: request.name))
         }
+        if result.isEmpty, let unknown { throw unknown }
         return result
     }
 

@@ -48,6 +48,37 @@ package struct Evaluator {
         try SchemeExecution.exclusively { try targetsUnlocked(of: value, origin: origin) }
     }
 
+    /// The packages of the channel and the user's directories.
+    package func packageCollection(channel: String?, userDirectories: [String]) throws -> PackageCollection {
+        try SchemeExecution.exclusively {
+            try PackageCollection(runtime: interpreter.runtime, channel: channel, userDirectories: userDirectories)
+        }
+    }
+
+    /// What to build for a specification such as `zlib@1.2:static`: the
+    /// package's derivation (only that output), or its source with `source`.
+    package func targets(ofPackage spec: String, in collection: PackageCollection, source: Bool = false) throws -> [Target] {
+        try SchemeExecution.exclusively {
+            let (entry, output) = try collection.resolve(spec)
+            if source {
+                let packages = try interpreter.runtime.modules.resolve(["cairn", "packages"].map { Symbol.intern($0) })
+                guard let accessor = packages.exports[Symbol.intern("package-source")]?.value else { return [] }
+                let value = try interpreter.runtime.apply(accessor, [entry.value])
+                guard value.isTrue else { throw PackageError.noSource(package: entry.fullName) }
+                return try targetsUnlocked(of: value, origin: "the source of \(entry.fullName)")
+            }
+            let targets = try targetsUnlocked(of: entry.value, origin: entry.fullName)
+            guard let output else { return targets }
+            return try targets.map { target in
+                guard case .derivation(let drv, _) = target else { return target }
+                guard drv.derivation.outputs[output] != nil else {
+                    throw PackageError.noOutput(package: entry.fullName, output: output, outputs: drv.derivation.sortedOutputNames)
+                }
+                return .derivation(drv, outputs: [output])
+            }
+        }
+    }
+
     private func targetsUnlocked(of value: Value, origin: String) throws -> [Target] {
         if case .object(let host as HostObject) = value, let drv = host.value as? DerivationObject {
             return [.derivation(drv, outputs: nil)]

@@ -26,7 +26,8 @@ package enum StoreBindings {
         func define(_ name: String, _ primitive: Primitive) { module.define(Symbol.intern(name), .procedure(primitive)) }
         let directory = session.storeDirectory
         module.define(Symbol.intern("%store-directory"), .string(directory.path))
-        define("%current-system", Primitive("%current-system") { .string(session.system) })
+        // A parameter, as in Guix: (parameterize ((%current-system "…")) …).
+        module.define(Symbol.intern("%current-system"), .procedure(Parameter(value: .string(session.system), converter: nil)))
         define("store-path?", Primitive("store-path?") { v in
             guard case .string(let s) = v else { return .false }
             return .boolean((try? directory.parse(s.string)) != nil)

@@ -75,6 +75,10 @@ struct MirrorTests {
         let debian = #expect(throws: FetchError.self) { try fetcher.sources(for: request(["mirror://debian/pool/x.deb"])) }
         #expect(debian?.hint?.contains("CAIRN_DEBIAN_MIRROR") == true)
         #expect(debian?.hint?.contains("apt sources") == true)
+
+        // With another URL to try, an unknown mirror is skipped.
+        let fallback = try fetcher.sources(for: request(["mirror://sourceforge/x/y.tar.gz", "mirror://gnu/x/y.tar.gz"]))
+        #expect(fallback == ["https://a.invalid/x/y.tar.gz"])
     }
 
     @Test("malformed and unsupported URLs are refused before any download", arguments: [

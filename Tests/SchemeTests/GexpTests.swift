@@ -51,7 +51,7 @@ import Testing
         #expect(evaluate(Self.prelude + "(lower-gexp #~(#$car))") == "error: cannot use #<procedure car> in a gexp: it has no file name")
         #expect(evaluate(Self.prelude + "(lower-gexp #~(#$@5))") == "error: #$@ needs a list, got 5")
         #expect(evaluate(Self.prelude + "#$x") == "error: ungexp (#$) used outside of a gexp")
-        #expect(evaluate(Self.prelude + "(define x 1) #~((ungexp x 5))") == "error: the output of ungexp must be a string such as \"lib\"")
+        #expect(evaluate(Self.prelude + "(define x 1) #~((ungexp x 5))") == "error: in procedure ungexp: wrong type argument in position 2 (expecting output name (a string such as \"lib\")): 5")
     }
 }
 

@@ -8,7 +8,7 @@
   #:use-module (srfi srfi-1)
   #:re-export (gexp ungexp ungexp-splicing ungexp-native ungexp-native-splicing
                with-imported-modules with-extensions
-               gexp? gexp-modules gexp-extensions lower-gexp register-gexp-compiler!)
+               gexp? gexp-modules gexp-extensions lower-gexp register-gexp-compiler! gexp-output)
   #:export (gexp->derivation lower-object
             computed-file computed-file? computed-file-name computed-file-gexp
             plain-file plain-file? plain-file-name plain-file-content

@@ -91,7 +91,7 @@ enum GexpForms {
     private static func compileGexp(_ form: Value, _ c: Compiler, _ scope: Scope, _ context: Context) throws -> Code {
         let items = try c.elements(form, "gexp")
         guard items.count == 2 else { throw SchemeError.syntax("bad gexp syntax: expected (gexp TEMPLATE), what #~TEMPLATE reads as", form: form) }
-        var references: [(code: Code, output: String?, native: Bool, splicing: Bool)] = []
+        var references: [Reference] = []
         let template = try walk(items[1], c, scope, context, &references)
         let codes = references.map(\.code)
         let shapes = references
@@ -100,16 +100,34 @@ enum GexpForms {
             values.reserveCapacity(codes.count)
             for (index, code) in codes.enumerated() {
                 let shape = shapes[index]
-                values.append(GexpReference(value: try code(frame), output: shape.output, native: shape.native, splicing: shape.splicing))
+                var output = shape.output
+                if let outputCode = shape.outputCode {
+                    let named = try outputCode(frame)
+                    guard case .string(let text) = named else {
+                        throw SchemeError.wrongType(procedure: "ungexp", position: 2, expected: "output name (a string such as \"lib\")", got: named)
+                    }
+                    output = text.string
+                }
+                values.append(GexpReference(value: try code(frame), output: output, native: shape.native, splicing: shape.splicing))
             }
             return .object(Gexp(template: template, references: values, modules: context.modules, extensions: context.extensions))
         }
     }
 
+    /// An `ungexp` form's compiled expression; the output is a literal or,
+    /// as in `(ungexp pkg output)` with a variable, computed with the value.
+    private struct Reference {
+        let code: Code
+        let output: String?
+        let outputCode: Code?
+        let native: Bool
+        let splicing: Bool
+    }
+
     /// The template with a hole for each `ungexp` form (their expressions compiled into `references`).
     private static func walk(
         _ datum: Value, _ c: Compiler, _ scope: Scope, _ context: Context,
-        _ references: inout [(code: Code, output: String?, native: Bool, splicing: Bool)]
+        _ references: inout [Reference]
     ) throws -> Value {
         switch datum {
         case .object(is Identifier):
@@ -127,21 +145,24 @@ enum GexpForms {
                     // Guix's shorthand: #$output:doc, #$glib:bin.
                     (operand, output) = (base, name)
                 }
+                var outputCode: Code?
                 if operands.count == 2 {
-                    guard case .string(let name) = operands[1] else {
-                        throw SchemeError.syntax("the output of \(head.name) must be a string such as \"lib\"", form: datum)
+                    if case .string(let name) = operands[1] {
+                        output = name.string
+                    } else {
+                        outputCode = try c.compile(operands[1], scope, tail: false)
                     }
-                    output = name.string
                 }
                 if Compiler.symbolOf(operand)?.name == "output", !shape.splicing, !isLexical(operand, c, scope) {
                     return .object(GexpOutput(name: output ?? "out"))
                 }
-                references.append((try c.compile(operand, scope, tail: false), output, shape.native, shape.splicing))
+                references.append(Reference(code: try c.compile(operand, scope, tail: false), output: output, outputCode: outputCode,
+                                            native: shape.native, splicing: shape.splicing))
                 return .object(GexpHole(index: references.count - 1))
             }
             if Compiler.symbolOf(pair.car)?.name == "gexp" {
                 // A gexp inside a gexp: made along with the outer one, lowered in place.
-                references.append((try compileGexp(datum, c, scope, context), nil, false, false))
+                references.append(Reference(code: try compileGexp(datum, c, scope, context), output: nil, outputCode: nil, native: false, splicing: false))
                 return .object(GexpHole(index: references.count - 1))
             }
             let car = try walk(pair.car, c, scope, context, &references)

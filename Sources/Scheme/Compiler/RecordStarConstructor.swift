@@ -8,6 +8,7 @@ extension RecordStarForms {
         let items = try c.elements(form, formName)
         var base: Value?
         var given = [Value?](repeating: nil, count: fields.count)
+        var order: [Int] = []
         let names = Set(fields.map(\.name.name))
         for clause in items.dropFirst() {
             let name: Symbol
@@ -34,6 +35,7 @@ extension RecordStarForms {
             }
             guard given[index] == nil else { throw SchemeError.syntax("field \(name.name) is given twice in \(formName)", form: form) }
             given[index] = expression
+            order.append(index)
         }
         if base == nil {
             let missing = fields.indices.filter { given[$0] == nil && fields[$0].defaultExpression == nil }
@@ -45,16 +47,27 @@ extension RecordStarForms {
         let runtime = c.runtime
         let core = { Compiler.coreIdentifier($0, runtime) }
         let quote = { (value: Value) in Value.list(core("quote"), value) }
-        var arguments: [Value] = [quote(.procedure(constructor(descriptor, runtime))), base ?? .false]
+        // As in Guix, each field's expression sees the fields written before
+        // it as variables: (package (version "2.10") (source … version …)).
+        // The base is evaluated first, outside those bindings.
+        let baseSymbol = Symbol.intern("%record-base \(descriptor.type.name)")
+        var bindings: [Value] = []
+        for index in order {
+            let field = fields[index], expression = given[index] ?? .false
+            let value: Value
+            if field.thunked {
+                value = Value.list(core("lambda"), .list(.symbol(descriptor.selfSymbol)), expression)
+            } else if field.delayed {
+                value = Value.list(core("lambda"), .null, expression)
+            } else {
+                value = expression
+            }
+            bindings.append(Value.list(.symbol(field.name), value))
+        }
+        var arguments: [Value] = [quote(.procedure(constructor(descriptor, runtime))), base == nil ? .false : .symbol(baseSymbol)]
         for (index, field) in fields.enumerated() {
-            if let expression = given[index] {
-                if field.thunked {
-                    arguments.append(Value.list(core("lambda"), .list(.symbol(descriptor.selfSymbol)), expression))
-                } else if field.delayed {
-                    arguments.append(Value.list(core("lambda"), .null, expression))
-                } else {
-                    arguments.append(expression)
-                }
+            if given[index] != nil {
+                arguments.append(.symbol(field.name))
             } else if (base == nil || field.innate), isCurrentSourceLocation(field.defaultExpression) {
                 // Guix gives innate location fields the position of the form itself.
                 arguments.append(quote(SourceLocationRecord.make(form.asPair?.location, type: descriptor.locationType)))
@@ -62,7 +75,9 @@ extension RecordStarForms {
                 arguments.append(quote(.object(descriptor.unset)))
             }
         }
-        return Value.list(arguments)
+        let construction = Value.list(core("let*"), .list(bindings), Value.list(arguments))
+        guard let base else { return construction }
+        return Value.list(core("let"), .list(Value.list(.symbol(baseSymbol), base)), construction)
     }
 
     private static func isCurrentSourceLocation(_ expression: Value?) -> Bool {

@@ -1,0 +1,95 @@
+;;; The GNU build system (./configure && make && make install), host side:
+;;; lowering adds the implicit inputs (the seed as the FHS root, the C
+;;; library and the compiler wrapper) and the build runs
+;;; (cairn build gnu-build-system) in the sandbox.
+(define-module (cairn build-system gnu)
+  #:use-module (cairn gexp)
+  #:use-module (cairn core store)
+  #:use-module (cairn build-system)
+  #:use-module (cairn search-paths)
+  #:use-module (cairn packages)
+  #:use-module (cairn packages bootstrap)
+  #:export (gnu-build-system %gnu-build-system-modules standard-packages))
+
+(define %gnu-build-system-modules
+  '((cairn build gnu-build-system) (cairn build utils)))
+
+;; What every GNU package builds with besides its own inputs.
+(define (standard-packages)
+  `(("gcc-toolchain" ,gcc-toolchain) ("glibc" ,glibc)))
+
+(define %standard-search-paths
+  (list $PATH $CPATH $LIBRARY_PATH $PKG_CONFIG_PATH))
+
+(define* (gnu-lower name #:key source inputs native-inputs outputs system
+                    (implicit-inputs? #t) (search-paths '()) (native-search-paths '())
+                    #:allow-other-keys #:rest arguments)
+  (bag
+   (name name)
+   (system system)
+   (build-inputs (append (if source `(("source" ,source)) '())
+                         native-inputs
+                         (if implicit-inputs? (standard-packages) '())))
+   (host-inputs inputs)
+   (outputs outputs)
+   (arguments (append (list #:search-paths (append %standard-search-paths search-paths native-search-paths)
+                            #:source source)
+                      (strip-keyword-arguments
+                       '(#:source #:inputs #:native-inputs #:outputs #:system #:search-paths
+                         #:native-search-paths #:implicit-inputs?)
+                       arguments)))
+   (build gnu-build)))
+
+;; Phases are code: %standard-phases, a (modify-phases …) form or a gexp.
+(define (phases->code phases)
+  (if (or (symbol? phases) (gexp? phases) (pair? phases)) phases '%standard-phases))
+
+(define* (gnu-build name inputs
+                    #:key source (outputs '("out")) (system (%current-system))
+                    (search-paths '())
+                    (phases '%standard-phases)
+                    (configure-flags '()) (make-flags '())
+                    (out-of-source? #f) (tests? #t) (test-target "check")
+                    (parallel-build? #t) (parallel-tests? #t)
+                    (patch-shebangs? #t) (strip-binaries? #t)
+                    (strip-flags '("--strip-unneeded"))
+                    (strip-directories '("lib" "lib64" "libexec" "bin" "sbin"))
+                    (validate-runpath? #t)
+                    (allowed-fhs-references? #f)
+                    (modules %gnu-build-system-modules)
+                    (imported-modules %gnu-build-system-modules)
+                    #:allow-other-keys)
+  (gexp->derivation
+   name
+   (with-imported-modules imported-modules
+     #~(begin
+         (use-modules (cairn build gnu-build-system) (cairn build utils))
+         (gnu-build #:name #$name
+                    #:source #+source
+                    #:system #$system
+                    #:outputs (list #$@(map (lambda (o) #~(cons #$o #$(gexp-output o))) outputs))
+                    #:inputs #$(inputs->gexp-list inputs)
+                    #:search-paths '#$(map search-path-specification->sexp search-paths)
+                    #:phases #$(phases->code phases)
+                    #:configure-flags #$(arguments->code configure-flags)
+                    #:make-flags #$(arguments->code make-flags)
+                    #:out-of-source? #$out-of-source?
+                    #:tests? #$tests?
+                    #:test-target #$test-target
+                    #:parallel-build? #$parallel-build?
+                    #:parallel-tests? #$parallel-tests?
+                    #:patch-shebangs? #$patch-shebangs?
+                    #:strip-binaries? #$strip-binaries?
+                    #:strip-flags #$(arguments->code strip-flags)
+                    #:strip-directories #$(arguments->code strip-directories)
+                    #:validate-runpath? #$validate-runpath?
+                    #:allowed-fhs-references? #$allowed-fhs-references?
+                    #:store-directory #$%store-directory)))
+   #:system system
+   #:fhs-root debian-seed))
+
+(define gnu-build-system
+  (build-system
+   (name 'gnu)
+   (description "The GNU build system: ./configure && make && make check && make install")
+   (lower gnu-lower)))
