@@ -18,6 +18,10 @@ struct Cairn: ParsableCommand {
               cairn archive --export -r PATH > b   ship a closure to another machine
               cairn gc -F 10G                      free space until 10 GiB are available
               cairn derivation show FILE.drv       print a derivation as JSON
+              cairn build hello                    build GNU hello from source
+              cairn show zlib                      describe a package
+              cairn search compression             search the package collection
+              cairn graph hello | dot -Tsvg > g.svg  draw its dependencies
               cairn build FILE.drv                 build a derivation in a sandbox
               cairn import debian-seed --index Packages   list the bootstrap seed
             """,
@@ -25,6 +29,7 @@ struct Cairn: ParsableCommand {
         subcommands: [
             HashCommand.self, StoreCommand.self, DerivationCommand.self, BuildCommand.self, ArchiveCommand.self,
             GCCommand.self,
+            ShowCommand.self, SearchCommand.self, PackageCommand.self, EditCommand.self, GraphCommand.self,
             ReplCommand.self, ImportCommand.self,
         ]
     )

@@ -63,6 +63,15 @@ package final class PackageCollection {
         }
     }
 
+    /// The entry of a package value, whether or not the collection exports it.
+    package func describe(_ value: Value) throws -> Entry {
+        if case .record(let record) = value, let known = entries.first(where: {
+            if case .record(let other) = $0.value { return other === record }
+            return false
+        }) { return known }
+        return try entry(value, module: "")
+    }
+
     private func entry(_ value: Value, module: String) throws -> Entry {
         let name = try runtime.apply(accessors.name, [value])
         let version = try runtime.apply(accessors.version, [value])

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Basics
+import Packages
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show details about packages.",
+        discussion: """
+            Prints, for each PACKAGE (name, name@version), its name, version, outputs,
+            dependencies, location, home page, license, synopsis and description, in
+            the recutils format `guix show` uses.
+
+            Examples:
+              cairn show hello
+              cairn show zlib@1.2
+              cairn show -L ./my-packages my-tool
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp(
+        "Add DIR to the front of the package module search path.", valueName: "DIR"))
+    var loadPath: [String] = []
+
+    @Argument(help: ArgumentHelp("Packages to show.", valueName: "PACKAGE"))
+    var packages: [String]
+
+    func validate() throws {
+        if packages.isEmpty { throw ValidationError("missing PACKAGE argument") }
+    }
+
+    func run() throws {
+        let text = try PackageQuery.run(global: global, loadPath: loadPath) { query in
+            try packages.map { spec in
+                let (entry, _) = try query.collection.resolve(spec)
+                return try query.record(entry)
+            }.joined(separator: "\n")
+        }
+        try StandardStreams.output.write(text)
+    }
+}
