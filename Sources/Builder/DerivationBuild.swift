@@ -323,6 +323,8 @@ final class DerivationBuild {
             }
             throw BuildError.notDeterministic(derivation: drvPath, output: name, differences: differences, kept: kept)
         }
+        // Said on stderr even without -v: it is what --check was asked for.
+        if Diagnostics.verbosity > 0 { Diagnostics.writeStandardError("'\(derivation.name)' is bit-reproducible: the rebuilt \(infos.count == 1 ? "output is" : "outputs are") identical\n") }
         return false
     }
 }

@@ -13,12 +13,16 @@ final class EvaluationFixture {
     let store: LocalStore
     let evaluator: Evaluator
 
-    init(_ label: String, root fixed: String? = nil) throws {
+    /// The repository's channel directory.
+    static let channel = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("channel").path
+
+    init(_ label: String, root fixed: String? = nil, loadPath: [String] = [EvaluationFixture.channel]) throws {
         root = fixed ?? "/tmp/cairn-packages-test-\(label)-\(UUID().uuidString.prefix(8))"
         _ = try? FileSystem.removeTree(root)
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         store = try LocalStore(layout: StoreLayout(storeDirectory: try StoreDirectory(root + "/store"), stateDirectory: root + "/var"))
-        evaluator = Evaluator(interpreter: Interpreter(), session: StoreSession(store: store, system: "x86_64-linux"))
+        evaluator = Evaluator(interpreter: Interpreter(loadPath: loadPath), session: StoreSession(store: store, system: "x86_64-linux"))
     }
 
     deinit { _ = try? FileSystem.removeTree(root) }
