@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// INTEGRATION, NETWORK: `cairn build hello` from source on a fresh store:
+/// the seed from mirror://debian (the mirror of this machine's apt sources),
+/// hello's tarball, the build in the sandbox; the program runs outside it
+/// with the host's C library hidden, and rebuilding is bit for bit the same.
+/// Off by default: run with CAIRN_NETWORK_TESTS=1.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["CAIRN_NETWORK_TESTS"] == "1",
+                             "skipped: network integration test; set CAIRN_NETWORK_TESTS=1 to build hello and zlib from source"))
+struct BuildHelloTests {
+    @Test("hello builds, runs anywhere, loads only store libraries, and rebuilds identically; so does zlib")
+    func buildHello() throws {
+        let t = try Sandbox("hello")
+        let built = try t.cairn(["build", "hello"])
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(built.lines.count == 1)
+        let out = try #require(built.lines.first)
+        let run = try TestTools.run(out + "/bin/hello", [])
+        #expect(run.output == "Hello, world!\n")
+
+        let ldd = try TestTools.run(TestTools.which("ldd") ?? "/usr/bin/ldd", [out + "/bin/hello"])
+        // "libc.so.6 => FILE (ADDRESS)" names the file loaded; the program's
+        // interpreter is listed by its own path ("PATH => the loader ldd ran").
+        let libraries = ldd.lines.filter { !$0.contains("linux-vdso") }.map { line -> String in
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let first = words.first else { return "" }
+            if first.hasPrefix("/") { return first }
+            return words.count > 2 && words[1] == "=>" ? words[2] : first
+        }
+        #expect(libraries.count == 2 && libraries.allSatisfy { $0.hasPrefix(t.store + "/") }, "\(ldd.output)")
+
+        // The host's C library hidden under an empty tmpfs, in a mount namespace.
+        if let unshare = TestTools.which("unshare") {
+            let hidden = try TestTools.run(unshare, (getuid() == 0 ? ["-m"] : ["-r", "-m"])
+                + ["/bin/sh", "-c", "mount -t tmpfs none /lib/x86_64-linux-gnu && exec \(out)/bin/hello"])
+            #expect(hidden.output == "Hello, world!\n", "\(hidden.stderr)")
+        }
+
+        let zlib = try t.cairn(["build", "zlib"])
+        #expect(zlib.status == 0 && zlib.lines.count == 2, "\(zlib.stderr)")
+        let check = try t.cairn(["build", "--check", "hello", "zlib"])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stderr.contains("'hello-2.10' is bit-reproducible") && check.stderr.contains("'zlib-1.2.13' is bit-reproducible"), "\(check.stderr)")
+    }
+}
