@@ -42,5 +42,55 @@ struct BuildHelloTests {
         let check = try t.cairn(["build", "--check", "hello", "zlib"])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stderr.contains("'hello-2.10' is bit-reproducible") && check.stderr.contains("'zlib-1.2.13' is bit-reproducible"), "\(check.stderr)")
+
+        // A program linked past the wrapper (the seed's loader, no RUNPATH)
+        // fails validate-runpath; a failing phase is named, with its log.
+        try t.write("mine/broken/packages.scm", Self.brokenPackages)
+        let fhs = try t.cairn(["build", "-L", t.path("mine"), "fhs-linked"])
+        #expect(fhs.status == 1)
+        #expect(fhs.stderr.contains("its interpreter /lib64/ld-linux-x86-64.so.2 is outside the store"), "\(fhs.stderr)")
+        #expect(fhs.stderr.contains("phase `validate-runpath' failed"))
+        let failing = try t.cairn(["build", "-L", t.path("mine"), "failing-configure"])
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("checking the impossible... no"), "\(failing.stderr)")
+        #expect(failing.stderr.contains("error: in phase 'configure': command \"sh\" \"-c\" \"exit 4\" failed with status 4"))
+        #expect(failing.stderr.contains("phase `configure' failed") && failing.stderr.contains("hint: the build log is in '"))
     }
+
+    static let brokenPackages = """
+        (define-module (broken packages)
+          #:use-module (guix packages) #:use-module (guix gexp) #:use-module (guix build-system gnu)
+          #:use-module ((guix licenses) #:prefix license:))
+
+        (define-public fhs-linked
+          (package
+            (name "fhs-linked") (version "1") (source #f)
+            (build-system gnu-build-system)
+            (arguments
+             (list #:phases
+                   #~(modify-phases %standard-phases
+                       (delete 'unpack) (delete 'configure) (delete 'check)
+                       (replace 'build
+                         (lambda _
+                           (call-with-output-file "m.c" (lambda (port) (display "int main(void) { return 0; }\\n" port)))
+                           (invoke "/usr/bin/gcc" "-o" "m" "m.c")))
+                       (replace 'install
+                         (lambda* (#:key outputs #:allow-other-keys)
+                           (install-file "m" (string-append (assoc-ref outputs "out") "/bin")))))))
+            (home-page "https://example.org") (synopsis "Linked against the seed") (description "A test package.")
+            (license license:expat)))
+
+        (define-public failing-configure
+          (package
+            (inherit fhs-linked)
+            (name "failing-configure")
+            (arguments
+             (list #:phases
+                   #~(modify-phases %standard-phases
+                       (delete 'unpack)
+                       (replace 'configure
+                         (lambda _
+                           (display "checking the impossible... no\\n")
+                           (invoke "sh" "-c" "exit 4"))))))))
+        """
 }

@@ -79,31 +79,39 @@
 
 ;; Patches and snippets are applied by a build that unpacks the source,
 ;; patches it and packs it again, deterministically, like Guix's
-;; patch-and-repack.  It needs tar and patch: the seed's, so (cairn packages
-;; bootstrap) registers itself here to avoid a module cycle.
-(define %patch-environment (make-parameter #f))
-
+;; patch-and-repack; tar and patch come from the seed.
 (define (patched-source origin fetched)
-  (let ((root ((or (%patch-environment)
-                   (lambda () (error "origin patches need (cairn packages bootstrap) loaded"))))))
-    (gexp->derivation
-     (origin-actual-file-name origin)
-     #~(begin
-         (use-modules (cairn build utils))
-         (setenv "PATH" "/usr/bin:/bin")
-         (mkdir "source")
-         (chdir "source")
+  (gexp->derivation
+   (let ((name (origin-actual-file-name origin)))
+     ;; The result is a gzipped tarball whatever the original was.
+     (string-append (strip-archive-suffix name) ".tar.gz"))
+   #~(begin
+       (use-modules (cairn build utils))
+       (setenv "PATH" "/usr/bin:/bin")
+       (mkdir "source")
+       (with-directory-excursion "source"
          (invoke "tar" "xf" #$fetched)
          (let ((top (scandir "." (lambda (f) (not (member f '("." "..")))))))
-           (when (= 1 (length top)) (chdir (car top)))
-           (for-each (lambda (patch) (invoke "patch" "--force" "--no-backup-if-mismatch" #$@(origin-patch-flags origin) "--input" patch))
-                     (list #$@(force (origin-patches origin))))
-           #$(or (origin-snippet origin) #t)
-           (chdir (if (= 1 (length top)) "../.." ".."))
-           (invoke "tar" "--sort=name" "--mtime=@1" "--owner=0" "--group=0" "--numeric-owner"
-                   "-czf" #$output "-C" "source" ".")))
-     #:modules '((cairn build utils))
-     #:fhs-root root)))
+           (with-directory-excursion (if (= 1 (length top)) (car top) ".")
+             (for-each (lambda (patch)
+                         (format #t "applying '~a'...~%" patch)
+                         (invoke "patch" "--force" "--no-backup-if-mismatch" #$@(origin-patch-flags origin) "--input" patch))
+                       (list #$@(force (origin-patches origin))))
+             #$(or (origin-snippet origin) #t))))
+       (invoke "tar" "--sort=name" "--mtime=@1" "--owner=0" "--group=0" "--numeric-owner"
+               "-cf" "source.tar" "-C" "source" ".")
+       (invoke "gzip" "-9n" "source.tar")
+       (copy-file "source.tar.gz" #$output))
+   #:modules '((cairn build utils))
+   ;; Looked up when needed: (cairn packages bootstrap) uses this module.
+   #:fhs-root (module-ref (resolve-interface '(cairn packages bootstrap)) 'debian-seed)))
+
+(define (strip-archive-suffix name)
+  (let loop ((suffixes '(".tar.gz" ".tar.xz" ".tar.bz2" ".tgz" ".tar" ".zip")))
+    (cond ((null? suffixes) name)
+          ((string-suffix? (car suffixes) name)
+           (substring name 0 (- (string-length name) (string-length (car suffixes)))))
+          (else (loop (cdr suffixes))))))
 
 (register-gexp-compiler! <origin>
   (let ((cache (make-hash-table)))

@@ -112,12 +112,14 @@
                                   outputs)))))
 
 ;;; validate-runpath: every library an ELF file needs must be found through
-;;; its RUNPATH (what makes it run with the host's /lib hidden).
+;;; its RUNPATH, and its interpreter and RUNPATH must be in the store, not the
+;;; seed's /lib or /usr/lib (what makes it run with the host's /lib hidden).
 
-(define (read-dynamic-section file)
-  ;; (NEEDED-LIST . RUNPATH-LIST), from readelf, or #f for a file with none.
+(define (read-elf-dynamic file)
+  ;; (INTERPRETER NEEDED-LIST RUNPATH-LIST), from readelf, or #f when readelf
+  ;; cannot read the file.
   (let ((listing (string-append (getenv "TMPDIR") "/readelf.out")))
-    (and (zero? (status:exit-val (system* "/bin/sh" "-c" (string-append "readelf -d '" file "' > " listing " 2>/dev/null"))))
+    (and (zero? (status:exit-val (system* "/bin/sh" "-c" (string-append "readelf -d -l '" file "' > " listing " 2>/dev/null"))))
          (let ((lines (call-with-input-file listing
                         (lambda (port)
                           (let loop ((acc '()))
@@ -126,36 +128,52 @@
            (define (bracketed line)
              (let ((open (string-index line #\[)) (close (string-rindex line #\])))
                (and open close (substring line (+ open 1) close))))
-           (cons (filter-map (lambda (line) (and (string-contains line "(NEEDED)") (bracketed line))) lines)
+           (list (any (lambda (line)
+                        (and (string-contains line "Requesting program interpreter:")
+                             (let ((text (bracketed line)))
+                               (substring text (+ 2 (string-index text #\:))))))
+                      lines)
+                 (filter-map (lambda (line) (and (string-contains line "(NEEDED)") (bracketed line))) lines)
                  (append-map (lambda (line)
                                (if (or (string-contains line "(RUNPATH)") (string-contains line "(RPATH)"))
                                    (string-split (or (bracketed line) "") #\:)
                                    '()))
                              lines))))))
 
-(define* (validate-runpath #:key outputs (validate-runpath? #t) #:allow-other-keys)
+(define* (validate-runpath #:key outputs (validate-runpath? #t) (allowed-fhs-references? #f)
+                           (store-directory (or (getenv "NIX_STORE") "/cairn/store"))
+                           #:allow-other-keys)
   (when validate-runpath?
     (let ((problems '()))
+      (define (problem! text) (set! problems (cons text problems)))
+      (define (in-store? file) (string-prefix? (string-append store-directory "/") file))
       (for-each
        (lambda (output)
          (for-each
           (lambda (file)
             (when (elf-file? file)
-              (let ((section (read-dynamic-section file)))
-                (when section
-                  (for-each (lambda (needed)
-                              (unless (any (lambda (directory)
-                                             (file-exists? (string-append directory "/" needed)))
-                                           (cdr section))
-                                (set! problems (cons (string-append file ": " needed " is not found in its RUNPATH "
-                                                                    (object->string (cdr section)))
-                                                     problems))))
-                            (car section))))))
+              (let ((elf (read-elf-dynamic file)))
+                (when elf
+                  (let ((interpreter (car elf)) (needed (cadr elf)) (runpath (caddr elf)))
+                    (unless allowed-fhs-references?
+                      (when (and interpreter (not (in-store? interpreter)))
+                        (problem! (string-append file ": its interpreter " interpreter " is outside the store")))
+                      (for-each (lambda (directory)
+                                  (unless (or (in-store? directory) (string-prefix? "$ORIGIN" directory))
+                                    (problem! (string-append file ": its RUNPATH names " directory ", outside the store"))))
+                                runpath))
+                    (for-each (lambda (library)
+                                (unless (any (lambda (directory)
+                                               (file-exists? (string-append directory "/" library)))
+                                             runpath)
+                                  (problem! (string-append file ": " library " is not found in its RUNPATH "
+                                                           (object->string runpath)))))
+                              needed))))))
           (find-files (cdr output) (lambda (file stat) (eq? 'regular (stat:type stat))))))
        outputs)
       (unless (null? problems)
-        (for-each (lambda (problem) (format (current-error-port) "error: ~a~%" problem)) (reverse problems))
-        (error "validate-runpath: some ELF files need libraries their RUNPATH does not provide")))))
+        (for-each (lambda (text) (format (current-error-port) "error: ~a~%" text)) (reverse problems))
+        (error "validate-runpath: ELF files would load libraries from outside the store or not at all")))))
 
 (define %standard-phases
   (list (cons 'set-paths set-paths)
@@ -176,11 +194,25 @@
      (let ((name (car phase)) (proc (cdr phase)))
        (format #t "starting phase `~a'~%" name)
        (force-output)
-       (let ((ok (catch #t
-                   (lambda () (apply proc arguments) #t)
-                   (lambda (key . args)
-                     (format (current-error-port) "error: in phase '~a': ~a ~s~%" name key args)
-                     #f))))
+       (let ((ok (guard (c ((invoke-error? c)
+                            (format (current-error-port) "error: in phase '~a': command~{ ~s~} failed with status ~a~%"
+                                    name (cons (invoke-error-program c) (invoke-error-arguments c))
+                                    (or (invoke-error-exit-status c) (invoke-error-term-signal c)))
+                            #f)
+                           ((error-object? c)
+                            ;; Guile's `error' gives the format "~A ~S …" and
+                            ;; its arguments as message and irritants.
+                            (format (current-error-port) "error: in phase '~a': ~a~%"
+                                    name (let ((message (error-object-message c)) (irritants (error-object-irritants c)))
+                                           (if (string-index message #\~)
+                                               (apply format #f message irritants)
+                                               message)))
+                            #f)
+                           (else
+                            (format (current-error-port) "error: in phase '~a': ~s~%" name c)
+                            #f))
+                   (apply proc arguments)
+                   #t)))
          (unless ok
            (format (current-error-port) "phase `~a' failed~%" name)
            (force-output (current-error-port))
