@@ -127,10 +127,11 @@ struct BuildCommand: ParsableCommand {
         var storeFiles: [String] = []
         if !expressions.isEmpty || !schemeFiles.isEmpty || files.contains(where: { !Self.isFileArgument($0) }) {
             let targets = try evaluateTargets(store)
+            var known = Set(roots)
             for target in targets {
                 switch target {
                 case .derivation(let drv, let outputs):
-                    if !roots.contains(drv.path) { roots.append(drv.path) }
+                    if known.insert(drv.path).inserted { roots.append(drv.path) }
                     if let outputs { wanted[drv.path, default: []] += outputs }
                 case .storeFile(let file): storeFiles.append(file)
                 }

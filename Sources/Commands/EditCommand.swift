@@ -18,9 +18,7 @@ struct EditCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp(
-        "Add DIR to the front of the package module search path.", valueName: "DIR"))
-    var loadPath: [String] = []
+    @OptionGroup var modules: PackageModuleOptions
 
     @Argument(help: ArgumentHelp("Packages whose definitions to open.", valueName: "PACKAGE"))
     var packages: [String]
@@ -30,7 +28,7 @@ struct EditCommand: ParsableCommand {
     }
 
     func run() throws {
-        let locations: [(file: String, line: Int)] = try PackageQuery.run(global: global, loadPath: loadPath) { query in
+        let locations: [(file: String, line: Int)] = try PackageQuery.run(global: global, loadPath: modules.loadPath) { query in
             try packages.map { spec in
                 let (entry, _) = try query.collection.resolve(spec)
                 guard let file = entry.file else { throw EditError.noLocation(entry.fullName) }

@@ -28,9 +28,7 @@ struct GraphCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp(
-        "Add DIR to the front of the package module search path.", valueName: "DIR"))
-    var loadPath: [String] = []
+    @OptionGroup var modules: PackageModuleOptions
 
     @Option(name: [.customShort("t"), .customLong("type")], help: ArgumentHelp(
         "The graph: package, reverse-package, bag, derivation or references.", valueName: "TYPE"))
@@ -72,7 +70,7 @@ struct GraphCommand: ParsableCommand {
     }
 
     func run() throws {
-        let text = try PackageQuery.run(global: global, loadPath: loadPath) { query in
+        let text = try PackageQuery.run(global: global, loadPath: modules.loadPath) { query in
             let roots = try packages.map { try query.collection.resolve($0).entry }
             var graph = Graph()
             switch type {

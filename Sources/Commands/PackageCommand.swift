@@ -19,9 +19,7 @@ struct PackageCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp(
-        "Add DIR to the front of the package module search path.", valueName: "DIR"))
-    var loadPath: [String] = []
+    @OptionGroup var modules: PackageModuleOptions
 
     @Flag(name: [.customShort("A"), .customLong("list-available")], help: "List the available packages whose name matches REGEXP.")
     var listAvailable = false
@@ -38,7 +36,7 @@ struct PackageCommand: ParsableCommand {
         do { regex = try pattern.map { try Regex($0).ignoresCase() } } catch {
             throw ValidationError("invalid regular expression '\(pattern ?? "")': \(error)")
         }
-        let lines = try PackageQuery.run(global: global, loadPath: loadPath) { query in
+        let lines = try PackageQuery.run(global: global, loadPath: modules.loadPath) { query in
             try query.collection.entries
                 .filter { entry in regex.map { entry.name.contains($0) } ?? true }
                 .sorted { ($0.name, $0.version) < ($1.name, $1.version) }

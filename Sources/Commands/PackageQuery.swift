@@ -1,3 +1,4 @@
+import ArgumentParser
 import Basics
 import Packages
 import Scheme
@@ -90,4 +91,11 @@ struct PackageQuery {
         if let relevance { text += Self.recutils("relevance", String(relevance)) }
         return text
     }
+}
+
+/// `-L DIR`: the user's own package modules, for the package commands.
+struct PackageModuleOptions: ParsableArguments {
+    @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp(
+        "Add DIR to the front of the package module search path (also CAIRN_LOAD_PATH).", valueName: "DIR"))
+    var loadPath: [String] = []
 }

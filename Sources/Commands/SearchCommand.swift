@@ -20,9 +20,7 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp(
-        "Add DIR to the front of the package module search path.", valueName: "DIR"))
-    var loadPath: [String] = []
+    @OptionGroup var modules: PackageModuleOptions
 
     @Argument(help: ArgumentHelp("Regular expressions all of which must match.", valueName: "REGEXP"))
     var patterns: [String]
@@ -40,7 +38,7 @@ struct SearchCommand: ParsableCommand {
                 throw ValidationError("invalid regular expression '\(pattern)': \(error)")
             }
         }
-        let text = try PackageQuery.run(global: global, loadPath: loadPath) { query in
+        let text = try PackageQuery.run(global: global, loadPath: modules.loadPath) { query in
             var scored: [(entry: PackageCollection.Entry, score: Int)] = []
             for entry in query.collection.entries {
                 let info = try query.info(entry)

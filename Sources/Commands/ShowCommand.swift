@@ -19,9 +19,7 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp(
-        "Add DIR to the front of the package module search path.", valueName: "DIR"))
-    var loadPath: [String] = []
+    @OptionGroup var modules: PackageModuleOptions
 
     @Argument(help: ArgumentHelp("Packages to show.", valueName: "PACKAGE"))
     var packages: [String]
@@ -31,7 +29,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let text = try PackageQuery.run(global: global, loadPath: loadPath) { query in
+        let text = try PackageQuery.run(global: global, loadPath: modules.loadPath) { query in
             try packages.map { spec in
                 let (entry, _) = try query.collection.resolve(spec)
                 return try query.record(entry)

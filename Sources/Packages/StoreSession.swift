@@ -41,13 +41,15 @@ package final class StoreSession {
     /// Fills in the output paths of `template` (hash modulo), writes its
     /// `.drv` and returns it with its path.
     package func add(_ template: Derivation) throws -> DerivationObject {
-        var hasher = hasherStorage ?? DerivationHasher(storeDirectory: store.storeDirectory) { [unowned self] path in
+        // Taken out of the session while it is used: a second reference would
+        // make every insertion copy the hasher's memo tables (quadratic).
+        var hasher = hasherStorage.take() ?? DerivationHasher(storeDirectory: store.storeDirectory) { [unowned self] path in
             if let known = made[path] { return known }
             return try store.readDerivation(at: path)
         }
         defer { hasherStorage = hasher }
         let derivation = try hasher.fillingOutputs(of: template)
-        let path = try store.addDerivation(derivation, hasher: &hasher)
+        let path = try store.addDerivation(filledBy: derivation)
         made[path] = derivation
         return DerivationObject(path: path, derivation: derivation, storeDirectory: store.storeDirectory)
     }

@@ -31,7 +31,13 @@ package enum RootlessMapping {
     ) throws(RootlessError) -> Decision {
         func underRoot(_ path: String) -> Bool { path == root || path.hasPrefix(root + "/") }
         guard underRoot(store) || underRoot(state) else { return .asIs }
-        if FileSystem.exists(root) { return .asIs }
+        if FileSystem.exists(root) {
+            // A /cairn this user may write (theirs, or root's for root) is
+            // used as it is; one made by someone else (root ran cairn on
+            // this machine) is hidden behind the user's own store instead.
+            if access(root, W_OK) == 0 || access(state, W_OK) == 0 { return .asIs }
+            return .map(dataDirectory: try defaultDataDirectory(environment: environment))
+        }
         if mkdir(root, 0o755) == 0 { return .asIs }
         let code = errno
         guard code == EACCES || code == EPERM || code == EROFS else { return .asIs }

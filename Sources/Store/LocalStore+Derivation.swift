@@ -21,13 +21,19 @@ extension LocalStore {
     /// spares reading every input `.drv` again (a package graph shares most).
     @discardableResult
     package func addDerivation(_ derivation: Derivation, hasher: inout DerivationHasher) throws -> StorePath {
+        try hasher.validate(derivation)
+        return try addDerivation(filledBy: derivation)
+    }
+
+    /// `addDerivation` for a derivation whose outputs `DerivationHasher.fillingOutputs`
+    /// has just computed: checking them again would hash it a second time.
+    package func addDerivation(filledBy derivation: Derivation) throws -> StorePath {
         for source in derivation.inputSources.sorted() where try !isValid(source) {
             throw StoreError.derivationInputMissing(derivation: derivation.name, input: absolute(source))
         }
         for input in derivation.inputDerivations.keys.sorted() where try !isValid(input) {
             throw StoreError.derivationInputMissing(derivation: derivation.name, input: absolute(input))
         }
-        try hasher.validate(derivation)
         var outputs: [String: StorePath] = [:]
         for (name, output) in derivation.outputs {
             if let path = output.path { outputs[name] = path }

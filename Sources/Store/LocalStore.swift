@@ -16,6 +16,11 @@ package final class LocalStore {
     /// Held for the life of the process once it has temp roots (see `addTemporaryRoot`).
     private var temporaryRoots: FileLock?
     private var temporaryRootSet: Set<StorePath> = []
+    /// Items seen valid while this process holds a temp root on them: they
+    /// stay valid until it exits (the collector honours temp roots), so an
+    /// evaluation that names the same inputs thousands of times asks the
+    /// database once for each.
+    private var knownValid: Set<StorePath> = []
     /// The GC lock as writers hold it (shared), re-entrantly within the process.
     private var writeLock: FileLock?
     private var writeLockDepth = 0
@@ -69,7 +74,10 @@ package final class LocalStore {
     // MARK: Queries
 
     package func isValid(_ path: StorePath) throws -> Bool {
-        try database.isValid(path)
+        if knownValid.contains(path) { return true }
+        let valid = try database.isValid(path)
+        if valid && temporaryRootSet.contains(path) { knownValid.insert(path) }
+        return valid
     }
 
     package func pathInfo(_ path: StorePath) throws -> PathInfo {
@@ -234,6 +242,7 @@ package final class LocalStore {
         return try withPathLock(info.path) {
             if try database.isValid(info.path) {
                 try FileSystem.removeTree(scratch)
+                knownValid.insert(info.path)
                 return false
             }
             let destination = absolute(info.path)
@@ -245,6 +254,7 @@ package final class LocalStore {
                 var info = info
                 info.registrationTime = Int64(time(nil))
                 try database.register([info], derivationOutputs: derivationOutputs.map { [info.path: $0] } ?? [:])
+                knownValid.insert(info.path)
             } catch {
                 // Still under the item lock: nobody else can be installing it.
                 _ = try? FileSystem.removeTree(destination)

@@ -53,7 +53,7 @@ struct BuildSchemeTests {
         #expect(notBuildable.status == 1)
         #expect(notBuildable.stderr.hasPrefix("cairn: error: the expression evaluates to 3, which is not something to build"))
         let usage = try t.cairn(["build"])
-        #expect(usage.status == 2 && usage.stderr.contains("missing FILE.drv argument, -e EXPR or -f FILE"))
+        #expect(usage.status == 2 && usage.stderr.contains("missing PACKAGE or FILE.drv argument, -e EXPR or -f FILE"))
         let entries = try FileManager.default.contentsOfDirectory(atPath: t.root + "/store").filter { !$0.hasPrefix(".") }
         #expect(entries.count == 1, "only the shell tree: \(entries)")
     }

@@ -124,7 +124,14 @@ package final class ModuleRegistry {
         defer { loading.removeLast() }
         let forms = try readSource(path)
         let compiler = Compiler(runtime: runtime, module: user)
-        try forms.forEach { _ = try runtime.evaluateToplevel($0, compiler: compiler) }
+        do {
+            try forms.forEach { _ = try runtime.evaluateToplevel($0, compiler: compiler) }
+        } catch {
+            // A module whose file failed half-way must not be found later as
+            // if it were complete (with some of its definitions missing).
+            modules[ModuleRegistry.key(name)] = nil
+            throw error
+        }
         guard let module = modules[ModuleRegistry.key(name)] else {
             throw SchemeError(.module, message: "\(path) does not define module \(display)",
                               hint: "start the file with (define-module \(display) …)")

@@ -9,6 +9,7 @@
   #:use-module (cairn search-paths)
   #:use-module (cairn packages)
   #:use-module (cairn packages bootstrap)
+  #:use-module (srfi srfi-1)
   #:export (gnu-build-system %gnu-build-system-modules standard-packages))
 
 (define %gnu-build-system-modules
@@ -17,9 +18,6 @@
 ;; What every GNU package builds with besides its own inputs.
 (define (standard-packages)
   `(("gcc-toolchain" ,gcc-toolchain) ("glibc" ,glibc)))
-
-(define %standard-search-paths
-  (list $PATH $CPATH $LIBRARY_PATH $PKG_CONFIG_PATH))
 
 (define* (gnu-lower name #:key source inputs native-inputs outputs system
                     (implicit-inputs? #t) (search-paths '()) (native-search-paths '())
@@ -32,13 +30,30 @@
                          (if implicit-inputs? (standard-packages) '())))
    (host-inputs inputs)
    (outputs outputs)
-   (arguments (append (list #:search-paths (append %standard-search-paths search-paths native-search-paths)
+   (arguments (append (list #:search-paths (input-search-paths
+                                            (append native-inputs inputs (if implicit-inputs? (standard-packages) '())))
                             #:source source)
                       (strip-keyword-arguments
                        '(#:source #:inputs #:native-inputs #:outputs #:system #:search-paths
                          #:native-search-paths #:implicit-inputs?)
                        arguments)))
    (build gnu-build)))
+
+;; The search paths a build sets, as Guix does: those its input packages
+;; declare (a compiler declares CPATH), and PATH; one per variable.
+(define (input-search-paths inputs)
+  (let loop ((specs (append (list $PATH)
+                            (append-map (lambda (input)
+                                          (let ((obj (cadr input)))
+                                            (if (package? obj)
+                                                (append (package-native-search-paths obj) (package-search-paths obj))
+                                                '())))
+                                        inputs)))
+             (seen '()) (result '()))
+    (cond ((null? specs) (reverse result))
+          ((member (search-path-specification-variable (car specs)) seen) (loop (cdr specs) seen result))
+          (else (loop (cdr specs) (cons (search-path-specification-variable (car specs)) seen)
+                      (cons (car specs) result))))))
 
 ;; Phases are code: %standard-phases, a (modify-phases …) form or a gexp.
 (define (phases->code phases)

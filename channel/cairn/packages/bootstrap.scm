@@ -11,6 +11,7 @@
   #:use-module (cairn core store)
   #:use-module (cairn build-system)
   #:use-module (cairn build-system trivial)
+  #:use-module (cairn search-paths)
   #:use-module ((cairn licenses) #:prefix license:)
   #:use-module (srfi srfi-1)
   #:export (debian-seed glibc gcc-toolchain seed-deb %seed-links unpack-debs-build-system
@@ -121,6 +122,8 @@ and its dynamic linker from there.  Repackaged from a pinned Debian binary.")
                              (chmod file #o555)))
                          '("gcc" "cc" "x86_64-linux-gnu-gcc")))))
     (inputs (list glibc))
+    ;; What the compiler reads: headers and libraries of the profile's packages.
+    (native-search-paths (list $CPATH $LIBRARY_PATH))
     (home-page "https://gcc.gnu.org/")
     (synopsis "C compiler that links programs against the store's C library")
     (description "Wrappers around the seed's GCC that give every program it
