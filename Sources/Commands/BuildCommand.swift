@@ -26,6 +26,7 @@ struct BuildCommand: ParsableCommand {
               cairn build zlib:static -d               print the .drv of zlib
               cairn build --check hello zlib           rebuild and compare bit for bit
               cairn build -S hello                     fetch hello's source
+              cairn build --sources=transitive hello   and every source it is built from
               cairn build /cairn/store/…-hello-2.12.drv
               cairn build -M 4 -c 2 -k A.drv B.drv     four builds at once, keep going on failure
               cairn build -n A.drv                     list what would be built
@@ -49,6 +50,13 @@ struct BuildCommand: ParsableCommand {
 
     @Flag(name: [.customShort("S"), .customLong("source")], help: "Build the source of each PACKAGE instead of the package.")
     var source = false
+
+    enum SourceType: String, ExpressibleByArgument, CaseIterable { case package, all, transitive }
+
+    @Option(help: ArgumentHelp(
+        "Build sources instead: of each PACKAGE (package), with its inputs' (all), or of everything it is built from (transitive).",
+        valueName: "TYPE"))
+    var sources: SourceType?
 
     @Option(name: [.customShort("L"), .customLong("load-path")], help: ArgumentHelp(
         "Add DIR to the front of the module load path (also CAIRN_LOAD_PATH).", valueName: "DIR"))
@@ -201,7 +209,7 @@ struct BuildCommand: ParsableCommand {
                 if !specs.isEmpty {
                     let collection = try evaluator.packageCollection(channel: SchemeHost.defaultChannel(), userDirectories: SchemeHost.userDirectories(loadPath))
                     for spec in specs {
-                        targets += try evaluator.targets(ofPackage: spec, in: collection, source: source)
+                        targets += try evaluator.targets(ofPackage: spec, in: collection, sources: sources?.rawValue ?? (source ? "package" : nil))
                     }
                 }
                 return targets

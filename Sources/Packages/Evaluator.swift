@@ -57,15 +57,17 @@ package struct Evaluator {
 
     /// What to build for a specification such as `zlib@1.2:static`: the
     /// package's derivation (only that output), or its source with `source`.
-    package func targets(ofPackage spec: String, in collection: PackageCollection, source: Bool = false) throws -> [Target] {
+    /// With `sources` ("package", "all" or "transitive"), the sources
+    /// instead, as `guix build --sources`.
+    package func targets(ofPackage spec: String, in collection: PackageCollection, sources: String? = nil) throws -> [Target] {
         try SchemeExecution.exclusively {
             let (entry, output) = try collection.resolve(spec)
-            if source {
+            if let sources {
                 let packages = try interpreter.runtime.modules.resolve(["cairn", "packages"].map { Symbol.intern($0) })
-                guard let accessor = packages.exports[Symbol.intern("package-source")]?.value else { return [] }
-                let value = try interpreter.runtime.apply(accessor, [entry.value])
-                guard value.isTrue else { throw PackageError.noSource(package: entry.fullName) }
-                return try targetsUnlocked(of: value, origin: "the source of \(entry.fullName)")
+                guard let procedure = packages.exports[Symbol.intern("package-sources")]?.value else { return [] }
+                let value = try interpreter.runtime.apply(procedure, [entry.value, .symbol(Symbol.intern(sources))])
+                guard value.listElements?.isEmpty == false else { throw PackageError.noSource(package: entry.fullName) }
+                return try targetsUnlocked(of: value, origin: "the sources of \(entry.fullName)")
             }
             let targets = try targetsUnlocked(of: entry.value, origin: entry.fullName)
             guard let output else { return targets }

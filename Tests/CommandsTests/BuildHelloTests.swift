@@ -37,6 +37,12 @@ struct BuildHelloTests {
             #expect(hidden.output == "Hello, world!\n", "\(hidden.stderr)")
         }
 
+        // hello as Guix writes it (mirror://gnu only): its source is the same
+        // fixed output, already here, so it is the same build.
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/guix-hello.scm").path
+        let guix = try t.cairn(["build", "-f", fixture])
+        #expect(guix.status == 0 && guix.lines == [out], "\(guix.stderr)")
+
         let zlib = try t.cairn(["build", "zlib"])
         #expect(zlib.status == 0 && zlib.lines.count == 2, "\(zlib.stderr)")
         let check = try t.cairn(["build", "--check", "hello", "zlib"])

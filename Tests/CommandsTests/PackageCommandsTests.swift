@@ -26,6 +26,9 @@ struct PackageCommandsTests {
         }
         let guixDrv = try #require(guix.lines.first)
         #expect(try output(guixDrv) == (try output(one.lines[0])) && (try output(guixDrv)).hasSuffix("-hello-2.10"))
+        let source = try t.cairn(["build", "-d", "-S", "hello"])
+        #expect(source.lines.count == 1 && source.lines[0].hasSuffix("-hello-2.10.tar.gz.drv"), "\(source.stderr)")
+        #expect(try t.cairn(["build", "-d", "--sources=transitive", "zlib"]).lines.map { $0.hasSuffix("-zlib-1.2.13.dfsg.tar.bz2.drv") } == [true])
         let output = try t.cairn(["build", "-d", "zlib:static"])
         #expect(output.status == 0 && output.lines.count == 1 && output.lines[0].hasSuffix("-zlib-1.2.13.drv"), "\(output.stderr)")
     }

@@ -17,7 +17,7 @@
             package-transitive-propagated-inputs package-input
             this-package-input this-package-native-input this-package-propagated-input
             lookup-package-input modify-inputs prepend
-            package->bag package->derivation package-derivation package-output
+            package->bag package->derivation package-derivation package-output package-sources
             origin origin? this-origin origin-method origin-uri origin-hash origin-sha256
             origin-file-name origin-patches origin-snippet origin-modules origin-actual-file-name
             content-hash content-hash? content-hash-algorithm content-hash-value
@@ -309,3 +309,29 @@
   (derivation->output-path (package->derivation package system) output))
 
 (register-gexp-compiler! <package> (lambda (package) (package->derivation package)))
+
+;; What `cairn build --sources=TYPE' fetches, as Guix's: the package's own
+;; source (package), with those of its inputs, implicit ones included
+;; (all), or of everything it is built from (transitive).
+(define* (package-sources package #:optional (type 'package))
+  (define (own p) (let ((source (package-source p))) (if source (list source) '())))
+  (define (inputs p)
+    (let ((bag (package->bag p)))
+      (map cadr (append (bag-build-inputs bag) (bag-host-inputs bag)))))
+  (define (sources-among objects)
+    (append-map (lambda (obj) (cond ((package? obj) (own obj)) ((origin? obj) (list obj)) (else '()))) objects))
+  (delete-duplicates
+   (case type
+     ((package) (own package))
+     ((all) (append (own package) (sources-among (inputs package))))
+     ((transitive)
+      (let loop ((pending (list package)) (seen '()) (result '()))
+        (cond ((null? pending) (reverse result))
+              ((memq (car pending) seen) (loop (cdr pending) seen result))
+              (else
+               (let ((objects (inputs (car pending))))
+                 (loop (append (cdr pending) (filter package? objects))
+                       (cons (car pending) seen)
+                       (append (reverse (sources-among (cons (car pending) objects))) result)))))))
+     (else (error "package-sources: the type is package, all or transitive" type)))
+   eq?))
