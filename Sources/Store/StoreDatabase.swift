@@ -311,7 +311,9 @@ package final class StoreDatabase: @unchecked Sendable {
     /// Output name -> path of a registered `.drv` path (empty when unknown).
     package func derivationOutputs(of derivation: StorePath) throws -> [String: StorePath] {
         try wrap {
-            try queue.read { db in
+            // One statement, atomic by itself: evaluations ask this for every
+            // .drv they write again, and a read transaction would triple its cost.
+            try queue.inDatabase { db in
                 let rows = try Row.fetchAll(
                     db.cachedStatement(sql: """
                         SELECT o.id, o.path FROM DerivationOutputs o JOIN ValidPaths v ON v.id = o.drv
