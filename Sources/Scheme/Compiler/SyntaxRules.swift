@@ -75,8 +75,10 @@ package final class SyntaxRules {
         switch pattern {
         case .symbol, .object(is Identifier):
             guard let symbol = Compiler.symbolOf(pattern) else { return false }
-            if symbol.name == "_" { return true }
+            // A `_` listed among the literals is a literal (R7RS), as Guix's
+            // substitute* relies on; otherwise it matches anything.
             if literals.contains(symbol) { return Compiler.symbolOf(input) === symbol }
+            if symbol.name == "_" { return true }
             if let key = Scope.keyIdentity(pattern) { bindings[key] = .one(input) }
             return true
         case .pair(let p):

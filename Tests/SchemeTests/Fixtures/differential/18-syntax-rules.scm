@@ -39,3 +39,4 @@
 (let () (define-syntax under (syntax-rules () ((_ _ b) b))) (under 1 2))
 (let () (define-syntax ellipsis-escape (syntax-rules () ((_ a) '(a (... ...))))) (ellipsis-escape x))
 (let loop ((i 0)) (let-syntax ((next (syntax-rules () ((_) (loop (+ i 1)))))) (if (< i 5) (next) i)))
+(let () (define-syntax m (syntax-rules (_) ((m _) 'underscore) ((m x) 'other))) (list (m 1) (m _)))
