@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 import Scheme
 
@@ -94,7 +95,14 @@ enum PosixLibrary {
             try copyFile(a, b)
             return .unspecified
         }
-        library.define("stat", arity: 1, 2) { args in try statVector(try path(args[0], "stat"), follow: true, who: "stat") }
+        library.define("stat", arity: 1, 2) { args in
+            // (stat FILE #f): #f instead of an error when FILE cannot be stat'ed, as in Guile.
+            do {
+                return try statVector(try path(args[0], "stat"), follow: true, who: "stat")
+            } catch let error as SchemeError where error.kind == .system && args.count > 1 && !args[1].isTrue {
+                return .false
+            }
+        }
         library.define("lstat") { file in try statVector(try path(file, "lstat"), follow: false, who: "lstat") }
         for (index, name) in ["dev", "ino", "mode", "nlink", "uid", "gid", "rdev", "size", "atime", "mtime", "ctime", "blksize", "blocks", "type", "perms"].enumerated() {
             library.define("stat:" + name) { value in
@@ -186,7 +194,12 @@ enum PosixLibrary {
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         let result = posix_spawnp(&pid, argv[0], nil, nil, cArguments, environ)
-        guard result == 0 else { throw SystemErrors.error("system*", code: result, detail: argv[0]) }
+        guard result == 0 else {
+            // Guile forks and the child's exec fails: the caller sees a child
+            // that exited 127, as from a shell, and a message on stderr.
+            Diagnostics.writeStandardError("In execvp of \(argv[0]): \(String(cString: strerror(result)))\n")
+            return 127 << 8
+        }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { throw SystemErrors.error("system*", code: errno, detail: argv[0]) }

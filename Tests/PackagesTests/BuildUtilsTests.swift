@@ -118,6 +118,14 @@ import Testing
         #expect(uncaught.status == 1)
         #expect(uncaught.stderr.contains(#"program "sh" exited with status 7"#), "\(uncaught.stderr)")
         #expect(!uncaught.stdout.contains("not reached"))
+
+        // The runner's primitives behave as Guile's: a program that cannot
+        // start is a child that exited 127; (stat FILE #f) is #f for no file.
+        let primitives = try t.run(#"""
+            (write (list (status:exit-val (system* "cairn-no-such-program")) (stat "/no/such/file" #f) (vector? (stat "/" #f))))
+            """#)
+        #expect(primitives.stdout == "(127 #f #t)", "\(primitives.stderr)")
+        #expect(primitives.stderr.contains("In execvp of cairn-no-such-program: No such file or directory"))
     }
 
     @Test("wrap-program moves the program to .NAME-real and its wrapper sets =, prefix and suffix variables")
