@@ -139,8 +139,14 @@ struct BuildCommand: ParsableCommand {
             for target in targets {
                 switch target {
                 case .derivation(let drv, let outputs):
-                    if known.insert(drv.path).inserted { roots.append(drv.path) }
-                    if let outputs { wanted[drv.path, default: []] += outputs }
+                    let first = known.insert(drv.path).inserted
+                    if first { roots.append(drv.path) }
+                    // `zlib zlib:static`: one target asking for all outputs wins.
+                    if let outputs, first || wanted[drv.path] != nil {
+                        wanted[drv.path, default: []] += outputs
+                    } else {
+                        wanted[drv.path] = nil
+                    }
                 case .storeFile(let file): storeFiles.append(file)
                 }
             }

@@ -113,16 +113,33 @@ struct GraphCommand: ParsableCommand {
         }
     }
 
-    private static func id(_ entry: PackageCollection.Entry) -> String { entry.fullName }
+    /// Node names: name@version, with a suffix for a second package object of
+    /// the same name and version (a variant), so the two are not merged.
+    final class NodeNames {
+        private var names: [ObjectIdentifier: String] = [:]
+        private var used: Set<String> = []
+
+        func id(_ entry: PackageCollection.Entry) -> String {
+            guard case .record(let record) = entry.value else { return entry.fullName }
+            if let known = names[ObjectIdentifier(record)] { return known }
+            var name = entry.fullName
+            var counter = 2
+            while used.contains(name) { name = "\(entry.fullName) (\(counter))"; counter += 1 }
+            names[ObjectIdentifier(record)] = name
+            used.insert(name)
+            return name
+        }
+    }
 
     private func packageGraph(_ query: PackageQuery, roots: [PackageCollection.Entry], into graph: inout Graph, implicit: Bool) throws {
+        let names = NodeNames()
         var pending = roots.map { ($0, 0) }
         while !pending.isEmpty {
             let (entry, depth) = pending.removeFirst()
-            guard graph.node(Self.id(entry), entry.fullName), within(depth) else { continue }
+            guard graph.node(names.id(entry), entry.fullName), within(depth) else { continue }
             for child in try children(query, entry, implicit: implicit) {
-                if !graph.edges.contains(where: { $0 == (Self.id(entry), Self.id(child)) }) {
-                    graph.edges.append((Self.id(entry), Self.id(child)))
+                if !graph.edges.contains(where: { $0 == (names.id(entry), names.id(child)) }) {
+                    graph.edges.append((names.id(entry), names.id(child)))
                 }
                 pending.append((child, depth + 1))
             }
@@ -132,16 +149,17 @@ struct GraphCommand: ParsableCommand {
     }
 
     private func reverseGraph(_ query: PackageQuery, roots: [PackageCollection.Entry], into graph: inout Graph) throws {
+        let names = NodeNames()
         var dependents: [String: [PackageCollection.Entry]] = [:]
         for entry in query.collection.entries {
-            for child in try children(query, entry, implicit: false) { dependents[Self.id(child), default: []].append(entry) }
+            for child in try children(query, entry, implicit: false) { dependents[names.id(child), default: []].append(entry) }
         }
         var pending = roots.map { ($0, 0) }
         while !pending.isEmpty {
             let (entry, depth) = pending.removeFirst()
-            guard graph.node(Self.id(entry), entry.fullName), within(depth) else { continue }
-            for parent in dependents[Self.id(entry)] ?? [] {
-                graph.edges.append((Self.id(parent), Self.id(entry)))
+            guard graph.node(names.id(entry), entry.fullName), within(depth) else { continue }
+            for parent in dependents[names.id(entry)] ?? [] {
+                graph.edges.append((names.id(parent), names.id(entry)))
                 pending.append((parent, depth + 1))
             }
         }

@@ -53,7 +53,17 @@ package final class PackageCollection {
         for (root, file) in files {
             let relative = String(file.dropFirst(root.count + 1).dropLast(4))
             let name = relative.split(separator: "/").map { Symbol.intern(String($0)) }
-            let module = try modules.resolve(name)
+            let module: Module
+            do {
+                module = try modules.resolve(name)
+            } catch let error as SchemeError where root != channel && error.kind != .read && error.kind != .syntax {
+                // A file of the user's directory that is not a package module
+                // (a manifest next to them) costs its packages, not the
+                // command; a file that does not even read is an error to fix.
+                let place = error.location.map { "\($0.file.name):\($0.line):\($0.column): " } ?? ""
+                Diagnostics.warning("skipping \(file): \(place)\(error.message)")
+                continue
+            }
             for (_, cell) in module.exports.sorted(by: { $0.key.name < $1.key.name }) where cell.isBound {
                 let value = cell.value
                 guard case .record(let record) = value, try runtime.apply(accessors.isPackage, [value]).isTrue,
@@ -142,7 +152,9 @@ package final class PackageCollection {
         guard let newest = matching.max(by: { Self.compareVersions($0.version, $1.version) < 0 }) else {
             throw PackageError.noVersion(spec: text, available: named.map(\.version).sorted { Self.compareVersions($0, $1) > 0 })
         }
-        if matching.count > 1 {
+        // Several versions are a choice, made by taking the newest; several
+        // packages with that same version are ambiguous, as Guix says.
+        if matching.filter({ Self.compareVersions($0.version, newest.version) == 0 }).count > 1 {
             Diagnostics.warning("ambiguous package specification '\(text)'")
             Diagnostics.warning("choosing \(newest.fullName) from \(newest.location ?? newest.module)")
         }

@@ -56,6 +56,36 @@ struct PackageRecordTests {
             """) == #"((#:note "b") ("b" "a"))"#)
     }
 
+    @Test func inputsWithOutputsAreLabelledByPackageName() throws {
+        let t = try EvaluationFixture("labels")
+        #expect(t.run(Self.prelude + """
+            (define c (pkg "c" #:inputs (list (list a "lib") b)))
+            (define d (package (inherit c) (inputs (modify-inputs (package-inputs c) (replace "b" (list a "doc"))))))
+            (list (map car (package-inputs c)) (package-name (lookup-package-input c "a")) (package-inputs d))
+            """).hasPrefix(#"(("a" "b") "a" (("a" #<package"#))
+    }
+
+    @Test func propagatedInputsOfInputsReachTheBuild() throws {
+        let t = try EvaluationFixture("propagated")
+        // c's input b propagates a: a's derivation is an input of c's.
+        #expect(t.run(Self.prelude + """
+            (define c (pkg "c" #:inputs (list b)))
+            (define text (call-with-input-file (derivation-file-name (package->derivation c)) read-string))
+            (list (map car (package-transitive-inputs c))
+                  (and (string-contains text (derivation-file-name (package->derivation a))) #t))
+            """) == #"(("b" "a") #t)"#)
+    }
+
+    @Test func recordFieldsBindTheNamesAsWritten() throws {
+        let t = try EvaluationFixture("hygiene")
+        // A macro's own `name` does not capture the user's variable `name`.
+        #expect(t.run(Self.prelude + """
+            (define name "bar")
+            (define-syntax-rule (named-like x) (package (inherit a) (name "foo") (synopsis x)))
+            (package-synopsis (named-like (string-append name "-1")))
+            """) == #""bar-1""#)
+    }
+
     @Test func substituteKeywordArgumentsRewritesValues() throws {
         let t = try EvaluationFixture("keywords")
         #expect(t.run(Self.prelude + """
@@ -63,6 +93,11 @@ struct PackageRecordTests {
               ((#:make-flags flags) (cons "B=2" flags))
               ((#:tests? _) #f))
             """) == #"(#:tests? #f #:make-flags ("B=2" "A=1"))"#)
+        // As in Guix: an absent keyword stays absent unless given a default.
+        #expect(t.run(Self.prelude + """
+            (list (substitute-keyword-arguments '(#:tests? #t) ((#:configure-flags flags) (cons "--x" flags)))
+                  (substitute-keyword-arguments '(#:tests? #t) ((#:configure-flags flags '()) (cons "--x" flags))))
+            """) == #"((#:tests? #t) (#:tests? #t #:configure-flags ("--x")))"#)
     }
 
     @Test func packagesLowerToDerivationsOnceAndGexpsSeeTheirOutputs() throws {

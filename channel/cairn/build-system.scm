@@ -10,6 +10,7 @@
             bag-target-inputs bag-outputs bag-arguments bag-build
             bag-transitive-inputs
             keyword-argument strip-keyword-arguments substitute-keyword-arguments
+            default-keyword-arguments
             inputs->gexp-list arguments->code))
 
 (define-record-type* <build-system> build-system make-build-system
@@ -50,27 +51,34 @@
                (loop (cddr rest) (cons* (cadr rest) (car rest) result))))
           (else (loop (cdr rest) (cons (car rest) result))))))
 
-;; (substitute-keyword-arguments ARGS ((#:kw value) EXPR) ...): EXPR sees the
-;; old value bound to `value'; keywords not given keep theirs, as in Guix.
+;; ARGS with KW DEFAULT added for each keyword of DEFAULTS it lacks.
+(define (default-keyword-arguments args defaults)
+  (let loop ((defaults defaults) (args args))
+    (cond ((null? defaults) args)
+          ((memq (car defaults) args) (loop (cddr defaults) args))
+          (else (loop (cddr defaults) (append args (list (car defaults) (cadr defaults))))))))
+
+(define-syntax %default-arguments
+  (syntax-rules ()
+    ((_) '())
+    ((_ (kw var) rest ...) (%default-arguments rest ...))
+    ((_ (kw var default) rest ...) (cons* kw default (%default-arguments rest ...)))))
+
+;; (substitute-keyword-arguments ARGS ((#:kw var [default]) EXPR) ...), as
+;; Guix's: EXPR sees the old value as VAR and replaces it; a keyword absent
+;; from ARGS is left absent unless it has a DEFAULT.
 (define-syntax substitute-keyword-arguments
   (syntax-rules ()
-    ((_ original-args ((kw var ...) exp) ...)
-     (let loop ((args original-args) (before '()))
-       (if (null? args)
-           ;; Keywords not in ARGS are added with their expression over the default.
-           (let add ((result (reverse before)) (pending (list (cons kw (lambda (var ...) exp)) ...)))
-             (cond ((null? pending) result)
-                   ((memq (caar pending) result) (add result (cdr pending)))
-                   (else (add (append result (list (caar pending) ((cdar pending) #f)))
-                              (cdr pending)))))
-           (let ((key (car args)))
-             (cond ((and (eq? key kw) (pair? (cdr args)))
-                    (loop (cddr args)
-                          (cons* (apply (lambda (var ...) exp) (list (cadr args)))
-                                 key before)))
-                   ...
-                   ((pair? (cdr args)) (loop (cddr args) (cons* (cadr args) key before)))
-                   (else (loop (cdr args) (cons key before))))))))))
+    ((_ original-args ((kw var default ...) exp) ...)
+     (let loop ((args (default-keyword-arguments
+                        original-args (%default-arguments (kw var default ...) ...)))
+                (before '()))
+       (cond ((null? args) (reverse before))
+             ((and (eq? (car args) kw) (pair? (cdr args)))
+              (let ((var (cadr args)))
+                (loop (cddr args) (cons* exp kw before))))
+             ...
+             (else (loop (cdr args) (cons (car args) before))))))))
 
 ;;; Passing host-side values to build-side code.
 

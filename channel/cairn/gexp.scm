@@ -12,7 +12,7 @@
   #:export (gexp->derivation lower-object
             computed-file computed-file? computed-file-name computed-file-gexp
             plain-file plain-file? plain-file-name plain-file-content
-            local-file local-file? local-file-file local-file-absolute-file-name local-file-name
+            local-file local-file* local-file? local-file-file local-file-absolute-file-name local-file-name
             file-append file-append? file-append-base file-append-suffix
             mixed-text-file scheme-file program-file
             %fhs-root-variable))
@@ -114,6 +114,11 @@ the build; FHS-ROOT, a package or derivation, is bound at / in the sandbox."
     (unless (file-exists? absolute)
       (error (string-append "local-file: " absolute ": no such file or directory")))
     (%local-file file absolute name recursive?)))
+
+;; The procedure behind local-file, for names computed at run time
+;; (relative ones are taken from the working directory).
+(define* (local-file* file #:optional (name (file-name-base file)) #:key (recursive? #f))
+  (%make-local-file file #f name #:recursive? recursive?))
 
 (define-syntax local-file
   (syntax-rules ()

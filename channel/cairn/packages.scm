@@ -14,7 +14,7 @@
             package-replacement package-home-page package-synopsis package-description
             package-license package-properties package-supported-systems package-location
             package-full-name package-direct-inputs package-transitive-inputs
-            package-transitive-propagated-inputs package-input
+            package-transitive-propagated-inputs package-input transitive-inputs
             this-package-input this-package-native-input this-package-propagated-input
             lookup-package-input modify-inputs prepend
             package->bag package->derivation package-derivation package-output package-sources
@@ -33,8 +33,12 @@
   (algorithm content-hash-algorithm)
   (value     content-hash-value))
 
-(define* (content-hash value #:optional (algorithm 'sha256))
-  (make-content-hash algorithm value))
+;; (content-hash VALUE [ALGORITHM]): ALGORITHM is written as an identifier
+;; (sha256), as in Guix.
+(define-syntax content-hash
+  (syntax-rules ()
+    ((_ value) (make-content-hash 'sha256 value))
+    ((_ value algorithm) (make-content-hash 'algorithm value))))
 
 (define-record-type* <origin> origin make-origin
   origin? this-origin
@@ -96,7 +100,10 @@
              (for-each (lambda (patch)
                          (format #t "applying '~a'...~%" patch)
                          (invoke "patch" "--force" "--no-backup-if-mismatch" #$@(origin-patch-flags origin) "--input" patch))
-                       (list #$@(force (origin-patches origin))))
+                       (list #$@(map (lambda (patch)
+                                       ;; A file name (what search-patches gives) goes to the store.
+                                       (if (string? patch) (local-file* patch) patch))
+                                     (force (origin-patches origin)))))
              #$(or (origin-snippet origin) #t))))
        (invoke "tar" "--sort=name" "--mtime=@1" "--owner=0" "--group=0" "--numeric-owner"
                "-cf" "source.tar" "-C" "source" ".")
@@ -137,11 +144,9 @@
       inputs
       (map (lambda (input)
              (cond ((and (pair? input) (string? (car input))) input)
+                   ;; (PACKAGE OUTPUT): labelled by the package's name, as Guix does.
                    ((and (pair? input) (pair? (cdr input)) (string? (cadr input)))
-                    (list (if (string=? (cadr input) "out")
-                              (input-label (car input))
-                              (string-append (input-label (car input)) ":" (cadr input)))
-                          (car input) (cadr input)))
+                    (list (input-label (car input)) (car input) (cadr input)))
                    (else (list (input-label input) input))))
            inputs)))
 
@@ -229,7 +234,10 @@
     (let ((result (map (lambda (input)
                          (if (equal? (car input) name)
                              (begin (set! found #t)
-                                    (cons (car input) (cons replacement (cddr input))))
+                                    ;; REPLACEMENT may name an output: (pkg "lib").
+                                    (if (and (pair? replacement) (pair? (cdr replacement)) (string? (cadr replacement)))
+                                        (cons (car input) replacement)
+                                        (cons (car input) (cons replacement (cddr input)))))
                              input))
                        inputs)))
       (unless found
@@ -278,7 +286,7 @@
              (package-full-name package "-")
              #:system system
              #:source (package-source package)
-             #:inputs (append inputs (transitive-inputs propagated))
+             #:inputs (append inputs propagated)
              #:native-inputs native
              #:outputs (package-outputs package)
              #:search-paths (package-search-paths package)
@@ -288,7 +296,8 @@
 (define (bag->derivation bag)
   (apply (bag-build bag)
          (bag-name bag)
-         (append (bag-build-inputs bag) (bag-host-inputs bag))
+         ;; With every input's propagated inputs, as Guix's bag-transitive-inputs.
+         (transitive-inputs (append (bag-build-inputs bag) (bag-host-inputs bag)))
          #:system (bag-system bag)
          #:outputs (bag-outputs bag)
          (bag-arguments bag)))

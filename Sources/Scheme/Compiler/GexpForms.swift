@@ -154,7 +154,17 @@ enum GexpForms {
                     }
                 }
                 if Compiler.symbolOf(operand)?.name == "output", !shape.splicing, !isLexical(operand, c, scope) {
-                    return .object(GexpOutput(name: output ?? "out"))
+                    guard let outputCode else { return .object(GexpOutput(name: output ?? "out")) }
+                    // (ungexp output NAME) with NAME computed: the output is named when the gexp is made.
+                    let named = Code { frame in
+                        let value = try outputCode(frame)
+                        guard case .string(let text) = value else {
+                            throw SchemeError.wrongType(procedure: "ungexp", position: 2, expected: "output name (a string such as \"lib\")", got: value)
+                        }
+                        return .object(GexpOutput(name: text.string))
+                    }
+                    references.append(Reference(code: named, output: nil, outputCode: nil, native: shape.native, splicing: false))
+                    return .object(GexpHole(index: references.count - 1))
                 }
                 references.append(Reference(code: try c.compile(operand, scope, tail: false), output: output, outputCode: outputCode,
                                             native: shape.native, splicing: shape.splicing))

@@ -8,16 +8,20 @@ extension RecordStarForms {
         let items = try c.elements(form, formName)
         var base: Value?
         var given = [Value?](repeating: nil, count: fields.count)
+        /// The field name as written in each clause (an identifier a macro
+        /// may have renamed): the let* below binds exactly that, for hygiene.
+        var written = [Value?](repeating: nil, count: fields.count)
         var order: [Int] = []
         let names = Set(fields.map(\.name.name))
         for clause in items.dropFirst() {
             let name: Symbol
             let expression: Value
+            let identifier: Value
             if Compiler.isIdentifier(clause), let symbol = Compiler.symbolOf(clause) {
                 // A bare field name initialises the field from the variable of that name.
-                (name, expression) = (symbol, clause)
+                (name, expression, identifier) = (symbol, clause, clause)
             } else if let parts = clause.listElements, parts.count == 2, let symbol = Compiler.symbolOf(parts[0]) {
-                (name, expression) = (symbol, parts[1])
+                (name, expression, identifier) = (symbol, parts[1], parts[0])
             } else {
                 throw SchemeError.syntax("bad field initializer \(clause.written(limit: 40)) in \(formName)", form: form,
                                          hint: "write each field as (FIELD EXPRESSION), for example (\(fields.first?.name.name ?? "name") …)")
@@ -35,6 +39,7 @@ extension RecordStarForms {
             }
             guard given[index] == nil else { throw SchemeError.syntax("field \(name.name) is given twice in \(formName)", form: form) }
             given[index] = expression
+            written[index] = identifier
             order.append(index)
         }
         if base == nil {
@@ -62,12 +67,12 @@ extension RecordStarForms {
             } else {
                 value = expression
             }
-            bindings.append(Value.list(.symbol(field.name), value))
+            bindings.append(Value.list(written[index] ?? .symbol(field.name), value))
         }
         var arguments: [Value] = [quote(.procedure(constructor(descriptor, runtime))), base == nil ? .false : .symbol(baseSymbol)]
         for (index, field) in fields.enumerated() {
             if given[index] != nil {
-                arguments.append(.symbol(field.name))
+                arguments.append(written[index] ?? .symbol(field.name))
             } else if (base == nil || field.innate), isCurrentSourceLocation(field.defaultExpression) {
                 // Guix gives innate location fields the position of the form itself.
                 arguments.append(quote(SourceLocationRecord.make(form.asPair?.location, type: descriptor.locationType)))

@@ -52,11 +52,15 @@ package final class LambdaTemplate {
     }
 
     /// Only required parameters: the call sites fill the frame directly.
-    package var isSimple: Bool { optionals.isEmpty && !hasRest && keywords.isEmpty }
+    package var isSimple: Bool { optionals.isEmpty && !hasRest && !takesKeywords }
+
+    /// `#:key` names, or `#:allow-other-keys` alone (a phase procedure that
+    /// takes every keyword argument and uses none).
+    package var takesKeywords: Bool { !keywords.isEmpty || allowOtherKeys }
 
     package var arityDescription: String {
         if isSimple { return "\(required)" }
-        if hasRest || !keywords.isEmpty { return "at least \(required)" }
+        if hasRest || takesKeywords { return "at least \(required)" }
         return "\(required) to \(required + optionals.count)"
     }
 }
@@ -90,7 +94,7 @@ package final class Closure: Procedure {
         var next = t.required
         var slot = t.required
         for defaultCode in t.optionals {
-            if next < arguments.count, t.keywords.isEmpty || !arguments[next].isKeyword {
+            if next < arguments.count, !t.takesKeywords || !arguments[next].isKeyword {
                 frame[slot] = arguments[next]
                 next += 1
             } else {
@@ -98,13 +102,13 @@ package final class Closure: Procedure {
             }
             slot += 1
         }
-        if t.keywords.isEmpty && !t.hasRest && next < arguments.count { throw arityError(given: arguments.count) }
+        if !t.takesKeywords && !t.hasRest && next < arguments.count { throw arityError(given: arguments.count) }
         let restSlot = t.hasRest ? slot : -1
         if t.hasRest {
             frame[slot] = Value.list(Array(arguments[next...]))
             slot += 1
         }
-        if !t.keywords.isEmpty {
+        if t.takesKeywords {
             var given = [Value?](repeating: nil, count: t.keywords.count)
             var index = next
             while index < arguments.count {

@@ -31,7 +31,8 @@
    (host-inputs inputs)
    (outputs outputs)
    (arguments (append (list #:search-paths (input-search-paths
-                                            (append native-inputs inputs (if implicit-inputs? (standard-packages) '())))
+                                            (transitive-inputs
+                                             (append native-inputs inputs (if implicit-inputs? (standard-packages) '()))))
                             #:source source)
                       (strip-keyword-arguments
                        '(#:source #:inputs #:native-inputs #:outputs #:system #:search-paths
@@ -78,12 +79,16 @@
    name
    (with-imported-modules imported-modules
      #~(begin
-         (use-modules (cairn build gnu-build-system) (cairn build utils))
+         (use-modules #$@modules)
+         ;; What builders written the older way refer to, as Guix defines them.
+         (define %build-inputs #$(inputs->gexp-list inputs))
+         (define %outputs (list #$@(map (lambda (o) #~(cons #$o #$(gexp-output o))) outputs)))
+         (define %output (assoc-ref %outputs "out"))
          (gnu-build #:name #$name
                     #:source #+source
                     #:system #$system
-                    #:outputs (list #$@(map (lambda (o) #~(cons #$o #$(gexp-output o))) outputs))
-                    #:inputs #$(inputs->gexp-list inputs)
+                    #:outputs %outputs
+                    #:inputs %build-inputs
                     #:search-paths '#$(map search-path-specification->sexp search-paths)
                     #:phases #$(phases->code phases)
                     #:configure-flags #$(arguments->code configure-flags)

@@ -28,6 +28,7 @@
                     #~(begin
                         (define %outputs (list #$@(map (lambda (o) #~(cons #$o #$(gexp-output o))) outputs)))
                         (define %build-inputs #$(inputs->gexp-list inputs))
+                        (define %output (assoc-ref %outputs "out"))
                         #$builder)
                     #:system system
                     #:modules modules

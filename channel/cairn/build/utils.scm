@@ -254,9 +254,10 @@
                                (when keep-permissions? (chmod dest (stat:perms st)))))
                     (when keep-mtime? (set-file-time dest st)))))
               (lambda (dir st result) (mkdir-p (target dir)))
+              ;; Directories keep the modes mkdir-p gave them, as in Guix: a
+              ;; copy of a read-only store tree must stay writable.
               (lambda (dir st result)
-                (when keep-mtime? (set-file-time (target dir) st))
-                (when keep-permissions? (chmod (target dir) (stat:perms st))))
+                (when keep-mtime? (set-file-time (target dir) st)))
               (const #t)
               (lambda (file st errno result)
                 (format (current-error-port) "i/o error: ~a: ~a~%" file (%strerror errno))

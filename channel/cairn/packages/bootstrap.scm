@@ -91,7 +91,9 @@ and its dynamic linker from there.  Repackaged from a pinned Debian binary.")
 (define %glibc-dynamic-linker "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")
 
 ;; The wrapper passes the store's dynamic linker and a RUNPATH for the C
-;; library and for every -L directory in the store, as Guix's ld-wrapper does.
+;; library and for every library directory in the store the link may use:
+;; -L arguments and LIBRARY_PATH (where set-paths puts the inputs' lib), as
+;; Guix's ld-wrapper does for the libraries it links.
 (define (wrapper-script compiler)
   #~(string-append
      "#!/bin/sh\n"
@@ -101,6 +103,13 @@ and its dynamic linker from there.  Repackaged from a pinned Debian binary.")
      "    -L" #$%store-directory "/*) extra=\"$extra -Wl,-rpath=${arg#-L}\" ;;\n"
      "  esac\n"
      "done\n"
+     "saved_ifs=$IFS; IFS=:\n"
+     "for dir in $LIBRARY_PATH; do\n"
+     "  case \"$dir\" in\n"
+     "    " #$%store-directory "/*) [ -d \"$dir\" ] && extra=\"$extra -Wl,-rpath=$dir\" ;;\n"
+     "  esac\n"
+     "done\n"
+     "IFS=$saved_ifs\n"
      "exec " #$compiler " -Wl,--dynamic-linker=" #$glibc #$%glibc-dynamic-linker
      " -Wl,-rpath=" #$glibc "/lib/x86_64-linux-gnu $extra \"$@\"\n"))
 

@@ -38,3 +38,4 @@
 (apply (lambda* (#:key a b) (list a b)) '(#:b 2 #:a 1))
 ((lambda (x) (define y (* x 2)) (+ x y)) 5)
 ((lambda (x) (define (sq n) (* n n)) (sq x)) 7)
+(let () (define* (f #:key #:allow-other-keys) 'ok) (list (f) (f #:a 1 #:b 2)))
