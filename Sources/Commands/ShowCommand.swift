@@ -7,9 +7,9 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show details about packages.",
         discussion: """
-            Prints, for each PACKAGE (name, name@version), its name, version, outputs,
-            dependencies, location, home page, license, synopsis and description, in
-            the recutils format `guix show` uses.
+            Prints, for each package PACKAGE (name, name@version) matches, newest first,
+            its name, version, outputs, dependencies, location, home page, license,
+            synopsis and description, in the recutils format `guix show` uses.
 
             Examples:
               cairn show hello
@@ -30,9 +30,9 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let text = try PackageQuery.run(global: global, loadPath: modules.loadPath) { query in
-            try packages.map { spec in
-                let (entry, _) = try query.collection.resolve(spec)
-                return try query.record(entry)
+            // Every matching version, newest first, as `guix show` lists them.
+            try packages.flatMap { spec in
+                try query.collection.matches(spec).map { try query.record($0) }
             }.joined(separator: "\n")
         }
         try StandardStreams.output.write(text)

@@ -139,6 +139,20 @@ package final class PackageCollection {
         }
     }
 
+    /// Every package a specification matches, newest first (what `show` lists).
+    package func matches(_ text: String) throws -> [Entry] {
+        let spec = Specification(text)
+        let named = entries.filter { $0.name == spec.name }
+        guard !named.isEmpty else {
+            throw PackageError.unknown(spec: text, suggestions: UnboundHints.nearest(to: spec.name, among: Set(entries.map(\.name))))
+        }
+        let matching = named.filter { entry in spec.version.map { Self.isVersionPrefix($0, of: entry.version) } ?? true }
+        guard !matching.isEmpty else {
+            throw PackageError.noVersion(spec: text, available: named.map(\.version).sorted { Self.compareVersions($0, $1) > 0 })
+        }
+        return matching.sorted { Self.compareVersions($0.version, $1.version) > 0 }
+    }
+
     /// The package a specification names: the newest of those matching,
     /// with a warning when there was a choice.
     package func resolve(_ text: String) throws -> (entry: Entry, output: String?) {

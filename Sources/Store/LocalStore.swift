@@ -215,6 +215,8 @@ package final class LocalStore {
         roots.unlock()
         temporaryRoots = nil
         temporaryRootSet = []
+        // Without their roots, remembered items may be collected: ask again.
+        knownValid = []
     }
 
     /// Makes `link` (a symlink somewhere in the user's files, such as `./result`)

@@ -62,6 +62,15 @@ struct PackageCommandsTests {
                      "homepage: https://www.gnu.org/software/hello/", "license: GPL 3+", "synopsis: Hello, GNU world: An example GNU package"] {
             #expect(show.lines.contains(line), "\(line) in \(show.output)")
         }
+        // Every version a name matches, newest first.
+        try t.write("mine/two/hellos.scm", """
+            (define-module (two hellos) #:use-module (guix packages) #:use-module (gnu packages base))
+            (define-public hello-next (package (inherit hello) (version "2.12")))
+            """)
+        let both = try t.cairn(["show", "-L", t.path("mine"), "hello"])
+        #expect(both.lines.filter { $0.hasPrefix("version: ") } == ["version: 2.12", "version: 2.10"], "\(both.output)\(both.stderr)")
+        let newest = try t.cairn(["build", "-d", "-L", t.path("mine"), "hello"])
+        #expect(newest.status == 0 && newest.stderr.isEmpty, "choosing the newest of two versions is no ambiguity: \(newest.stderr)")
         let glibc = try t.cairn(["show", "glibc"])
         #expect(glibc.output.contains("built-from: pinned Debian binary packages"))
         let all = try t.cairn(["package", "-A"])
