@@ -65,7 +65,7 @@
     (source #f)
     (build-system unpack-debs-build-system)
     (arguments (list #:debs (map car %debian-seed) #:links %seed-links))
-    (home-page "https://www.debian.org/")
+    (home-page #f)
     (synopsis "FHS tree of pinned Debian binaries that builds run in")
     (description "The compiler, C library headers, shell and utilities of
 the bootstrap seed: Debian binary packages pinned by SHA-256, unpacked without
