@@ -154,18 +154,11 @@ package final class PackageCollection {
     }
 
     /// The package a specification names: the newest of those matching,
-    /// with a warning when there was a choice.
+    /// with a warning when several share that version.
     package func resolve(_ text: String) throws -> (entry: Entry, output: String?) {
+        let matching = try matches(text)
+        guard let newest = matching.first else { throw PackageError.unknown(spec: text, suggestions: []) }
         let spec = Specification(text)
-        let named = entries.filter { $0.name == spec.name }
-        guard !named.isEmpty else {
-            let near = UnboundHints.nearest(to: spec.name, among: Set(entries.map(\.name)))
-            throw PackageError.unknown(spec: text, suggestions: near)
-        }
-        let matching = named.filter { entry in spec.version.map { Self.isVersionPrefix($0, of: entry.version) } ?? true }
-        guard let newest = matching.max(by: { Self.compareVersions($0.version, $1.version) < 0 }) else {
-            throw PackageError.noVersion(spec: text, available: named.map(\.version).sorted { Self.compareVersions($0, $1) > 0 })
-        }
         // Several versions are a choice, made by taking the newest; several
         // packages with that same version are ambiguous, as Guix says.
         if matching.filter({ Self.compareVersions($0.version, newest.version) == 0 }).count > 1 {
