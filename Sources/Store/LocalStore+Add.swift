@@ -77,6 +77,12 @@ extension LocalStore {
         let hash = Hash.compute(.sha256, of: contents)
         let path = try storeDirectory.makeTextPath(name: name, contentHash: hash, references: references)
         try addTemporaryRoot(path)
+        // A .drv written before has its outputs recorded: one query answers
+        // both questions, and warm evaluations ask it for every derivation.
+        if let derivationOutputs, !derivationOutputs.isEmpty, try database.derivationOutputs(of: path) == derivationOutputs {
+            rememberValid(path)
+            return path
+        }
         if try isValid(path) {
             // Valid through another route (an imported bundle) that did not
             // record the outputs; the temp root keeps it valid meanwhile.

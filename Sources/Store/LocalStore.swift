@@ -16,6 +16,10 @@ package final class LocalStore {
     /// Held for the life of the process once it has temp roots (see `addTemporaryRoot`).
     private var temporaryRoots: FileLock?
     private var temporaryRootSet: Set<StorePath> = []
+    /// Roots added under the GC lock and not yet in the roots file: written
+    /// when the outermost `withWriteLock` ends, before the lock is released,
+    /// so the collector (which needs the lock exclusively) never misses one.
+    private var pendingRoots: [StorePath] = []
     /// Items seen valid while this process holds a temp root on them: they
     /// stay valid until it exits (the collector honours temp roots), so an
     /// evaluation that names the same inputs thousands of times asks the
@@ -78,6 +82,11 @@ package final class LocalStore {
         let valid = try database.isValid(path)
         if valid && temporaryRootSet.contains(path) { knownValid.insert(path) }
         return valid
+    }
+
+    /// Notes that `path` was found valid by another query (see `isValid`).
+    func rememberValid(_ path: StorePath) {
+        if temporaryRootSet.contains(path) { knownValid.insert(path) }
     }
 
     package func pathInfo(_ path: StorePath) throws -> PathInfo {
@@ -157,7 +166,36 @@ package final class LocalStore {
             writeLockDepth -= 1
             if writeLockDepth == 0 { writeLock?.unlock() }
         }
-        return try body()
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            if writeLockDepth == 1 { try? writePendingRoots() }
+            throw error
+        }
+        if writeLockDepth == 1 { try writePendingRoots() }
+        return result
+    }
+
+    /// Appends the pending temp roots to this process's roots file in one
+    /// write. On failure they are forgotten, so they are asked for again.
+    private func writePendingRoots() throws {
+        guard !pendingRoots.isEmpty else { return }
+        let paths = pendingRoots
+        pendingRoots = []
+        do {
+            guard let roots = temporaryRoots else { throw SystemError("write temp roots in", layout.tempRoots, code: EBADF) }
+            var text = ""
+            for path in paths { text += absolute(path) + "\0" }
+            _ = lseek(roots.descriptor.fd, 0, SEEK_END)
+            try roots.descriptor.write(text)
+        } catch {
+            for path in paths {
+                temporaryRootSet.remove(path)
+                knownValid.remove(path)
+            }
+            throw error
+        }
     }
 
     /// Removes everything under `.tmp`. Only call with the GC lock held exclusively.
@@ -200,11 +238,9 @@ package final class LocalStore {
                 try lock.lock(.exclusive)
                 temporaryRoots = lock
             }
-            guard let roots = temporaryRoots else { return }
-            _ = lseek(roots.descriptor.fd, 0, SEEK_END)
-            try roots.descriptor.write(absolute(path) + "\0")
+            pendingRoots.append(path)
+            temporaryRootSet.insert(path)
         }
-        temporaryRootSet.insert(path)
     }
 
     /// Stops protecting what `addTemporaryRoot` protected (long-running
@@ -215,6 +251,7 @@ package final class LocalStore {
         roots.unlock()
         temporaryRoots = nil
         temporaryRootSet = []
+        pendingRoots = []
         // Without their roots, remembered items may be collected: ask again.
         knownValid = []
     }

@@ -35,7 +35,15 @@ package final class Module: SchemeObject {
     package let name: [Symbol]
     package private(set) var table: [Symbol: GlobalCell] = [:]
     /// Imported interfaces, searched in order after the module's own table.
-    package var imports: [Interface] = []
+    package var imports: [Interface] = [] {
+        didSet { importedCells.removeAll(keepingCapacity: true) }
+    }
+    /// Names found among the imports, so compiling a module that imports
+    /// many others (a package collection) does not search them all for every
+    /// identifier. Only hits are kept: a later import cannot come before an
+    /// earlier one, and a change of imports starts afresh, as Guile's import
+    /// obarray does.
+    private var importedCells: [Symbol: GlobalCell] = [:]
     /// Exported names mapped to the cells they export (`#:re-export` points at
     /// imported cells; a renamed export maps a new name to an existing cell).
     package private(set) var exports: [Symbol: GlobalCell] = [:]
@@ -67,11 +75,16 @@ package final class Module: SchemeObject {
     /// Finds `name` among the module's own bound variables, then its imports.
     /// Unbound own cells (forward references) do not hide an import.
     package func lookup(_ name: Symbol) -> GlobalCell? {
-        if let cell = table[name], cell.isBound || cell.isDeclared { return cell }
+        let own = table[name]
+        if let own, own.isBound || own.isDeclared { return own }
+        if let cell = importedCells[name] { return cell }
         for interface in imports {
-            if let cell = interface.lookup(name) { return cell }
+            if let cell = interface.lookup(name) {
+                importedCells[name] = cell
+                return cell
+            }
         }
-        return table[name]
+        return own
     }
 
     package func export(_ name: Symbol, as exported: Symbol? = nil) {
@@ -93,6 +106,7 @@ package final class Module: SchemeObject {
     /// tables must be emptied for a discarded runtime to be freed.
     package func clear() {
         table.removeAll()
+        importedCells.removeAll()
         exports.removeAll()
         imports.removeAll()
         autoloads.removeAll()

@@ -29,7 +29,10 @@ package struct Printer {
     /// records, print the same in both modes, as in Guile.
     package private(set) var display: Bool
     package let limit: Int
-    package private(set) var output = ""
+    /// What was printed, as UTF-8: appending bytes is several times cheaper
+    /// than appending to a `String`, and builders print whole programs.
+    private var bytes: [UInt8] = []
+    package var output: String { String(decoding: bytes, as: UTF8.self) }
     /// True once output reached `limit` and was cut.
     package private(set) var isTruncated = false
     /// Scalars in `output`, counted only when there is a limit.
@@ -48,19 +51,32 @@ package struct Printer {
     package mutating func emit(_ text: String) {
         guard !isTruncated else { return }
         if limit == .max {
-            output += text
+            bytes.append(contentsOf: text.utf8)
             return
         }
         let count = text.unicodeScalars.count
         if length + count <= limit {
-            output += text
+            bytes.append(contentsOf: text.utf8)
             length += count
             return
         }
-        output.unicodeScalars.append(contentsOf: text.unicodeScalars.prefix(limit - length))
-        output += "…"
+        for scalar in text.unicodeScalars.prefix(limit - length) { bytes.append(contentsOf: String(scalar).utf8) }
+        bytes.append(contentsOf: "…".utf8)
         length = limit
         isTruncated = true
+    }
+
+    /// A string in `write` syntax, straight into the output when there is no
+    /// limit and nothing needs escaping (the common case).
+    private mutating func emitStringSyntax(_ scalars: [Unicode.Scalar]) {
+        guard limit == .max, !isTruncated,
+              scalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F && $0 != "\"" && $0 != "\\" }) else {
+            emit(Printer.stringSyntax(scalars))
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        for scalar in scalars { bytes.append(UInt8(truncatingIfNeeded: scalar.value)) }
+        bytes.append(UInt8(ascii: "\""))
     }
 
     package mutating func print(_ value: Value) {
@@ -70,7 +86,8 @@ package struct Printer {
         case .boolean(let b): emit(b ? "#t" : "#f")
         case .fixnum, .bignum, .rational, .flonum: emit(NumberSyntax.format(value))
         case .char(let c): emit(display ? String(c) : Printer.characterSyntax(c))
-        case .string(let s): emit(display ? s.string : Printer.stringSyntax(s.scalars))
+        case .string(let s):
+            if display { emit(s.string) } else { emitStringSyntax(s.scalars) }
         case .symbol(let s): printSymbol(s)
         case .keyword(let s): emit("#:" + Printer.symbolSyntax(s.name))
         case .pair(let p): printList(p)
