@@ -69,14 +69,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLzma", providers: [.apt(["liblzma-dev"])]),
         .target(name: "Archives", dependencies: ["Basics", "CZlib", "CLzma"]),
-        .target(name: "Builder", dependencies: ["Basics", "StoreFormats", "Store", "Sandbox", "CBzip2", "Fetch", "Archives"]),
+        .target(name: "Builder", dependencies: ["Basics", "StoreFormats", "Store", "Sandbox", "CBzip2", "Fetch", "Archives", "Profiles"]),
+        .target(name: "Profiles", dependencies: ["Basics", "Scheme"]),
         // The glue between the language and the store (ARCHITECTURE.md §2):
         // store primitives for Scheme, derivation objects, evaluation.
         .target(name: "Packages", dependencies: ["Basics", "StoreFormats", "Store", "Scheme"]),
         .target(
             name: "Commands",
             dependencies: [
-                "Basics", "StoreFormats", "Store", "Scheme", "Builder", "Sandbox", "Archives", "Packages",
+                "Basics", "StoreFormats", "Store", "Scheme", "Builder", "Sandbox", "Archives", "Packages", "Profiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -225,7 +225,7 @@ struct BuildCommand: ParsableCommand {
     }
 
     /// The builtin builders this `cairn` provides (ARCHITECTURE.md §4).
-    static let builtins: [any BuiltinBuilder] = [FetchURLBuiltin(), UnpackDebsBuiltin()]
+    static let builtins: [any BuiltinBuilder] = [FetchURLBuiltin(), UnpackDebsBuiltin(), ProfileBuiltin()]
 
     static func onlineCores() -> Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))

@@ -21,6 +21,8 @@ struct Cairn: ParsableCommand {
               cairn build hello                    build GNU hello from source
               cairn show zlib                      describe a package
               cairn search compression             search the package collection
+              cairn install hello                  install into ~/.cairn-profile
+              cairn package --roll-back            undo the last change to the profile
               cairn graph hello | dot -Tsvg > g.svg  draw its dependencies
               cairn build FILE.drv                 build a derivation in a sandbox
               cairn import debian-seed --index Packages   list the bootstrap seed
@@ -29,7 +31,7 @@ struct Cairn: ParsableCommand {
         subcommands: [
             HashCommand.self, StoreCommand.self, DerivationCommand.self, BuildCommand.self, ArchiveCommand.self,
             GCCommand.self,
-            ShowCommand.self, SearchCommand.self, PackageCommand.self, EditCommand.self, GraphCommand.self,
+            ShowCommand.self, SearchCommand.self, PackageCommand.self, InstallCommand.self, RemoveCommand.self, UpgradeCommand.self, EditCommand.self, GraphCommand.self,
             ReplCommand.self, ImportCommand.self,
         ]
     )

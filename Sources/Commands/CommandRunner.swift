@@ -27,7 +27,9 @@ package enum CommandRunner {
     }
 
     package static func main(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
-        let arguments = arguments.first == "gc" ? Self.optionalValues(arguments) : arguments
+        var arguments = arguments.first == "gc" ? Self.optionalValues(arguments) : arguments
+        // `cairn package --search-paths` alone means `--search-paths=exact`, as in Guix.
+        if arguments.first == "package" { arguments = arguments.map { $0 == "--search-paths" ? "--search-paths=exact" : $0 } }
         // Command groups take two words before their operands.
         let words = ["store", "derivation"].contains(arguments.first) ? 2 : 1
         let (head, operands) = OperandSplitter.split(arguments, subcommandWords: words)

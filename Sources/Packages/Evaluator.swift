@@ -23,6 +23,20 @@ package struct Evaluator {
         StoreBindings.register(on: interpreter.runtime, session: session)
     }
 
+    /// Lets Scheme code look packages up by specification
+    /// (`specification->package`, `specifications->manifest`): the
+    /// collection is loaded on first use, and `known` when the command has it.
+    package func enableSpecifications(channel: String?, userDirectories: [String], known: PackageCollection? = nil) {
+        var collection = known
+        let runtime = interpreter.runtime
+        session.resolveSpecification = { spec in
+            let loaded = try collection ?? PackageCollection(runtime: runtime, channel: channel, userDirectories: userDirectories)
+            collection = loaded
+            let (entry, output) = try loaded.resolve(spec)
+            return (entry.value, output)
+        }
+    }
+
     /// The value of the expressions in `text`.
     package func evaluate(expression text: String) throws -> Value {
         try SchemeExecution.exclusively { try interpreter.evaluate(text, name: "<expression>") }

@@ -28,6 +28,20 @@ package enum StoreBindings {
         module.define(Symbol.intern("%store-directory"), .string(directory.path))
         // A parameter, as in Guix: (parameterize ((%current-system "…")) …).
         module.define(Symbol.intern("%current-system"), .procedure(Parameter(value: .string(session.system), converter: nil)))
+        // (%resolve-specification "name[@version][:output]") => (PACKAGE . OUTPUT-or-#f),
+        // what specification->package and specifications->manifest build on.
+        define("%resolve-specification", Primitive("%resolve-specification") { v in
+            let spec = try v.expectString("specification->package", 1).string
+            guard let resolve = session.resolveSpecification else {
+                throw SchemeError(.misc, who: "specification->package", message: "no package collection is loaded here to look up \(spec) in")
+            }
+            do {
+                let (package, output) = try resolve(spec)
+                return .pair(Pair(package, output.map { .string(SString($0)) } ?? .false))
+            } catch let error as any UserFacingError {
+                throw SchemeError(.misc, who: "specification->package", message: error.message, hint: error.hint)
+            }
+        })
         define("store-path?", Primitive("store-path?") { v in
             guard case .string(let s) = v else { return .false }
             return .boolean((try? directory.parse(s.string)) != nil)

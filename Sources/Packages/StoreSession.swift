@@ -14,6 +14,9 @@ package final class StoreSession {
     private var hasherStorage: DerivationHasher?
     /// Derivations made in this session, so hashing them reads no file.
     private var made: [StorePath: Derivation] = [:]
+    /// How `%resolve-specification` finds a package (`hello@2:out`): set by
+    /// the command once it knows the channel and the user's directories.
+    package var resolveSpecification: ((String) throws -> (package: Value, output: String?))?
 
     package init(store: LocalStore, system: String = StoreSession.hostSystem()) {
         self.store = store
