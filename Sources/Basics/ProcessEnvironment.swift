@@ -26,6 +26,20 @@ package enum ProcessEnvironment {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// Every variable of this process's environment.
+    package static func all() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+
     package static func isTerminal(_ fd: Int32) -> Bool {
         isatty(fd) == 1
     }

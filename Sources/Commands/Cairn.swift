@@ -23,6 +23,7 @@ struct Cairn: ParsableCommand {
               cairn search compression             search the package collection
               cairn install hello                  install into ~/.cairn-profile
               cairn package --roll-back            undo the last change to the profile
+              cairn shell hello -- hello           run a command in an environment of packages
               cairn graph hello | dot -Tsvg > g.svg  draw its dependencies
               cairn build FILE.drv                 build a derivation in a sandbox
               cairn import debian-seed --index Packages   list the bootstrap seed
@@ -31,7 +32,7 @@ struct Cairn: ParsableCommand {
         subcommands: [
             HashCommand.self, StoreCommand.self, DerivationCommand.self, BuildCommand.self, ArchiveCommand.self,
             GCCommand.self,
-            ShowCommand.self, SearchCommand.self, PackageCommand.self, InstallCommand.self, RemoveCommand.self, UpgradeCommand.self, EditCommand.self, GraphCommand.self,
+            ShowCommand.self, SearchCommand.self, PackageCommand.self, InstallCommand.self, RemoveCommand.self, UpgradeCommand.self, ShellCommand.self, EditCommand.self, GraphCommand.self,
             ReplCommand.self, ImportCommand.self,
         ]
     )

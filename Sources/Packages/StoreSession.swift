@@ -38,7 +38,8 @@ package final class StoreSession {
     }
 
     package func addFile(name: String, path: String, recursive: Bool) throws -> StorePath {
-        try store.add(path, name: name, method: recursive ? .recursive : .flat)
+        FileReads.observer?(ProcessEnvironment.absolutePath(path))
+        return try store.add(path, name: name, method: recursive ? .recursive : .flat)
     }
 
     /// Fills in the output paths of `template` (hash modulo), writes its

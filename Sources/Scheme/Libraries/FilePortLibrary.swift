@@ -132,6 +132,7 @@ extension Libraries {
     /// Opens `name` and reads it whole: Cairn's input files are small
     /// (package definitions, build files), and errors surface at open.
     static func openInputFile(_ name: String) throws -> Port {
+        FileReads.observer?(name)
         let descriptor = open(name, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw SystemErrors.error("open-file", code: errno, detail: Value.string(name).written()) }
         defer { _ = close(descriptor) }
@@ -158,4 +159,11 @@ extension Libraries {
         guard descriptor >= 0 else { throw SystemErrors.error("open-file", code: errno, detail: Value.string(name).written()) }
         return FileDescriptorOutputPort(descriptor: descriptor, ownsDescriptor: true, buffering: .block, fileName: name)
     }
+}
+
+/// Told of every file Scheme code opens for reading, when set: how `cairn
+/// shell` learns which files decide a profile, to key its cache on their
+/// contents. Set and used only on the thread that runs Scheme.
+package enum FileReads {
+    nonisolated(unsafe) package static var observer: ((String) -> Void)?
 }
