@@ -60,7 +60,9 @@ package struct ProfileBuiltin: BuiltinBuilder {
         var links = 0
 
         mutating func merge(_ sources: [String], at target: String, relative: String) throws {
-            if sources.count == 1 {
+            // The profile's own directory is always made: a symlink there
+            // would send etc/profile and the manifest into the package's item.
+            if sources.count == 1, !relative.isEmpty {
                 try FileSystem.symlink(target: sources[0], at: target)
                 links += 1
                 return

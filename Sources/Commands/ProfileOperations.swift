@@ -27,15 +27,38 @@ struct ProfileOperations {
 
     /// The profile to work on. The default one lives under the state
     /// directory's `profiles/per-user/USER/`, where the collector finds its
-    /// generations, and `~/.cairn-profile` points to it.
-    func profile(_ store: LocalStore, creating: Bool) throws -> Profile {
-        if let profileOption { return Profile(path: profileOption) }
-        let path = store.layout.profiles + "/per-user/" + Self.userName + "/cairn-profile"
-        if creating, let link = Self.userProfileLink, try FileSystem.linkStatus(link) == nil {
-            try FileSystem.createDirectories(FileSystem.directoryName(path))
-            try FileSystem.symlink(target: path, at: link)
+    /// generations, and `~/.cairn-profile` points to it (made by `commit`).
+    /// A `-p` naming a link to a profile (`-p ~/.cairn-profile`) means that
+    /// profile, as Guix's canonicalize-profile does.
+    func profile(_ store: LocalStore) throws -> Profile {
+        guard let profileOption else { return Profile(path: defaultProfilePath(store)) }
+        let given = ProcessEnvironment.absolutePath(profileOption)
+        if let status = try FileSystem.linkStatus(given), FileSystem.kind(of: status) == .symlink {
+            let target = try FileSystem.readLink(given)
+            let name = FileSystem.baseName(target), base = FileSystem.baseName(given)
+            let isGeneration = name.hasPrefix(base + "-") && name.hasSuffix("-link")
+            if !isGeneration {
+                return Profile(path: target.hasPrefix("/") ? target : FileSystem.directoryName(given) + "/" + target)
+            }
         }
-        return Profile(path: path)
+        return Profile(path: given)
+    }
+
+    func defaultProfilePath(_ store: LocalStore) -> String {
+        store.layout.profiles + "/per-user/" + Self.userName + "/cairn-profile"
+    }
+
+    /// Runs `body` holding the profile's lock, so that two changes at once
+    /// cannot both make generation N+1 (Guix's with-profile-lock).
+    func locked<T>(_ profile: Profile, _ body: () throws -> T) throws -> T {
+        try FileSystem.createDirectories(FileSystem.directoryName(profile.path))
+        let lock = try FileLock(path: profile.path + ".lock")
+        if try !lock.tryLock(.exclusive) {
+            Diagnostics.info("waiting for the lock on profile \(profile.path)...")
+            try lock.lock(.exclusive)
+        }
+        defer { lock.unlock() }
+        return try body()
     }
 
     /// Generations outside the state directory's `profiles/` need a root of their own.
@@ -49,7 +72,11 @@ struct ProfileOperations {
 
     func change(install: [String], remove: [String], upgrade: String?, allowCollisions: Bool) throws {
         let store = try global.openStore()
-        let profile = try profile(store, creating: true)
+        let profile = try profile(store)
+        try locked(profile) { try change(store, profile, install: install, remove: remove, upgrade: upgrade, allowCollisions: allowCollisions) }
+    }
+
+    private func change(_ store: LocalStore, _ profile: Profile, install: [String], remove: [String], upgrade: String?, allowCollisions: Bool) throws {
         let currentItem = try profile.currentItem()
         var request = ProfileChange(currentManifest: try currentItem.map { try ProfileManifest.read(profileItem: $0).text })
         request.install = install
@@ -70,6 +97,10 @@ struct ProfileOperations {
             }
         }
         let (derivation, steps) = try result.get()
+        guard !steps.isEmpty else {
+            Diagnostics.info("nothing to be done")
+            return
+        }
         Self.report(steps)
         try commit(store, profile, derivation, currentItem: currentItem)
     }
@@ -77,7 +108,11 @@ struct ProfileOperations {
     /// `-m FILE`: the profile becomes what the manifest file describes.
     func apply(manifestFile file: String, allowCollisions: Bool) throws {
         let store = try global.openStore()
-        let profile = try profile(store, creating: true)
+        let profile = try profile(store)
+        try locked(profile) { try apply(store, profile, manifestFile: file, allowCollisions: allowCollisions) }
+    }
+
+    private func apply(_ store: LocalStore, _ profile: Profile, manifestFile file: String, allowCollisions: Bool) throws {
         let currentItem = try profile.currentItem()
         let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true)
         let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
@@ -90,14 +125,18 @@ struct ProfileOperations {
 
     /// Builds the profile and makes it the next generation, unless it is the current one.
     private func commit(_ store: LocalStore, _ profile: Profile, _ derivation: DerivationObject, currentItem: String?) throws {
-        try Self.realise(store, derivation.path)
-        guard let item = derivation.derivation.outputs["out"]?.path.map({ store.absolute($0) }) else { return }
+        guard let item = try Self.realise(store, derivation) else { return }
         if item == currentItem {
             Diagnostics.info("nothing to be done")
             return
         }
-        let number = try profile.addGeneration(item: item)
+        // Made, then rooted, then current: a failure leaves the profile as it was.
+        let number = try profile.addGeneration(item: item, switching: false)
         try root(store, profile, generation: number)
+        try profile.switchTo(number)
+        if profileOption == nil, let link = Self.userProfileLink, try FileSystem.linkStatus(link) == nil {
+            try FileSystem.symlink(target: profile.path, at: link)
+        }
         let shown = profileOption.map { ProcessEnvironment.absolutePath($0) } ?? Self.userProfileLink ?? profile.path
         Diagnostics.info("""
             hint: Consider setting the necessary environment variables by running:
@@ -113,7 +152,7 @@ struct ProfileOperations {
     /// versions included, so that it gives back the same items with the same channel.
     func exportManifest() throws {
         let store = try global.openStore()
-        let profile = try profile(store, creating: false)
+        let profile = try profile(store)
         let entries = try profile.currentItem().map { try ProfileManifest.read(profileItem: $0).entries } ?? []
         let specs = entries.map { entry in
             "\"" + entry.name + "@" + entry.version + (entry.output == "out" ? "" : ":" + entry.output) + "\""
@@ -146,21 +185,30 @@ struct ProfileOperations {
         }
     }
 
-    /// Builds the profile (and, through it, the packages it needs).
-    static func realise(_ store: LocalStore, _ derivation: StorePath) throws {
+    /// Builds the profile (and, through it, the packages it needs) and
+    /// returns its store item, protected by a temp root from the start: an
+    /// item already valid is not built, and nothing else would keep it.
+    static func realise(_ store: LocalStore, _ derivation: DerivationObject) throws -> String? {
+        guard let output = derivation.derivation.outputs["out"]?.path else { return nil }
+        try store.addTemporaryRoot(output)
         var options = BuildOptions()
         options.cores = BuildCommand.onlineCores()
         options.builtins = BuiltinRegistry(BuildCommand.builtins)
         options.streamLogs = Diagnostics.verbosity >= 2
         let scheduler = Scheduler(store: store, options: options, progress: BuildProgress())
-        try scheduler.run(try scheduler.plan([derivation]))
+        try scheduler.run(try scheduler.plan([derivation.path]))
+        return store.absolute(output)
     }
 
     // MARK: Generations
 
     func rollBack() throws {
         let store = try global.openStore()
-        let profile = try profile(store, creating: false)
+        let profile = try profile(store)
+        try locked(profile) { try rollBack(profile) }
+    }
+
+    private func rollBack(_ profile: Profile) throws {
         guard let current = try profile.currentNumber() else { throw ProfileError.noPreviousGeneration(profile: profile.path) }
         guard let previous = try profile.generations().last(where: { $0.number < current }) else {
             throw ProfileError.noPreviousGeneration(profile: profile.path)
@@ -171,16 +219,16 @@ struct ProfileOperations {
 
     func switchGeneration(_ text: String) throws {
         let store = try global.openStore()
-        let profile = try profile(store, creating: false)
+        let profile = try profile(store)
         let current = try profile.currentNumber()
         let number = try GenerationPattern.target(text, current: current)
-        try profile.switchTo(number)
+        try locked(profile) { try profile.switchTo(number) }
         Diagnostics.info("switched from generation \(current.map(String.init) ?? "none") to \(number)")
     }
 
     func listGenerations(_ pattern: String?) throws {
         let store = try global.openStore()
-        let profile = try profile(store, creating: false)
+        let profile = try profile(store)
         var generations = try profile.generations()
         if let pattern { generations = try GenerationPattern.select(pattern, from: generations, now: Int(time(nil))) }
         let current = try profile.currentNumber()
@@ -198,7 +246,7 @@ struct ProfileOperations {
 
     func deleteGenerations(_ pattern: String?) throws {
         let store = try global.openStore()
-        let profile = try profile(store, creating: false)
+        let profile = try profile(store)
         let current = try profile.currentNumber()
         var chosen = try profile.generations()
         if let pattern {
@@ -207,15 +255,17 @@ struct ProfileOperations {
                 Diagnostics.warning("not deleting generation \(current), the current one")
             }
         }
-        for generation in chosen where generation.number != current {
-            try profile.delete(generation.number)
-            Diagnostics.info("deleting \(generation.link)")
+        try locked(profile) {
+            for generation in chosen where generation.number != current {
+                try profile.delete(generation.number)
+                Diagnostics.info("deleting \(generation.link)")
+            }
         }
     }
 
     func listInstalled(_ pattern: String?) throws {
         let store = try global.openStore()
-        let profile = try profile(store, creating: false)
+        let profile = try profile(store)
         guard let item = try profile.currentItem() else { return }
         let regex: Regex<AnyRegexOutput>?
         do { regex = try pattern.map { try Regex($0) } } catch {
@@ -229,7 +279,7 @@ struct ProfileOperations {
 
     func printSearchPaths(kind: String) throws {
         let store = try global.openStore()
-        let profile = try profile(store, creating: false)
+        let profile = try profile(store)
         guard let item = try profile.currentItem() else { return }
         let manifest = try ProfileManifest.read(profileItem: item)
         // Values name the profile as the user does, so they follow its generations.

@@ -88,7 +88,7 @@ struct ShellCommand: ParsableCommand {
         }
         let manifest = try ProfileManifest.read(profileItem: item)
         if searchPaths {
-            let lines = ProfileManifest.searchPathLines(profiles: [item], specs: manifest.searchPaths, kind: "prefix")
+            let lines = ProfileManifest.searchPathLines(profiles: [item], specs: manifest.searchPaths, kind: pure ? "exact" : "prefix")
             try StandardStreams.output.write(lines.map { $0 + "\n" }.joined())
             return
         }
@@ -147,11 +147,12 @@ struct ShellCommand: ParsableCommand {
             }
         }
         let (derivation, read) = try result.get()
-        try ProfileOperations.realise(store, derivation.path)
-        guard let path = derivation.derivation.outputs["out"]?.path else { return nil }
-        let item = store.absolute(path)
+        guard let item = try ProfileOperations.realise(store, derivation) else { return nil }
         if let cache {
-            let link = try cache.store(key, item: item, inputs: read + request.manifestFiles + request.packageFiles + request.developmentFiles)
+            // The package directories too: a package file added there changes what names resolve to.
+            let packageDirectories = (channel.map { [$0 + "/cairn/packages"] } ?? []) + directories
+            let inputs = read + request.manifestFiles + request.packageFiles + request.developmentFiles + packageDirectories
+            let link = try cache.store(key, item: item, inputs: inputs)
             try store.addIndirectRoot(link: link)
         }
         return item

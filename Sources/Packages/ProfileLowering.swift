@@ -116,6 +116,11 @@ extension Evaluator {
                     let replacement = try call("package->manifest-entry", [newest.value, .string(SString(output))])
                     let step = try describe(replacement, .upgrade)
                     guard step.item != text(try call("manifest-entry-item-path", [old])) else { continue }
+                    let installedVersion = text(try call("manifest-entry-version", [old]))
+                    if PackageCollection.compareVersions(step.version, installedVersion) < 0 {
+                        Diagnostics.warning("\(name) would be downgraded from \(installedVersion) to \(step.version); keeping \(installedVersion)")
+                        continue
+                    }
                     additions.append(replacement)
                     steps.append(step)
                 }

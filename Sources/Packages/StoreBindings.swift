@@ -59,7 +59,8 @@ package enum StoreBindings {
             let file = try args[1].expectString("add-to-store", 2).string
             let recursive = args.count > 2 ? args[2].isTrue : true
             return try storeErrors("add-to-store") {
-                .string(try session.addFile(name: name, path: file, recursive: recursive).absolute(in: directory))
+                FileReads.observer?(ProcessEnvironment.absolutePath(file))
+                return .string(try session.addFile(name: name, path: file, recursive: recursive).absolute(in: directory))
             }
         })
         // (add-modules-to-store NAME '((cairn build utils) …)) => a store
@@ -73,6 +74,7 @@ package enum StoreBindings {
                 return parts
             }
             let files = try ModuleImport.closure(of: names, loadPath: runtime.modules.loadPath)
+            for file in files { FileReads.observer?(ProcessEnvironment.absolutePath(file.file)) }
             let staged = try ModuleImport.stage(files)
             defer { _ = try? FileSystem.removeTree(staged) }
             return try storeErrors("add-modules-to-store") {

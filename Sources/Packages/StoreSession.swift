@@ -38,7 +38,6 @@ package final class StoreSession {
     }
 
     package func addFile(name: String, path: String, recursive: Bool) throws -> StorePath {
-        FileReads.observer?(ProcessEnvironment.absolutePath(path))
         return try store.add(path, name: name, method: recursive ? .recursive : .flat)
     }
 

@@ -66,13 +66,14 @@ package struct Profile {
     /// The store item of the current generation, nil for a profile not made yet.
     package func currentItem() throws -> String? { try current()?.item }
 
-    /// Makes `item` the next generation and switches to it. Returns its number.
+    /// Makes `item` the next generation and (unless told not to) switches to it.
+    /// Returns its number.
     @discardableResult
-    package func addGeneration(item: String) throws -> Int {
+    package func addGeneration(item: String, switching: Bool = true) throws -> Int {
         try FileSystem.createDirectories(directory)
         let number = (try generations().last?.number ?? 0) + 1
         try replaceLink(at: link(of: number), target: item)
-        try switchTo(number)
+        if switching { try switchTo(number) }
         return number
     }
 

@@ -47,7 +47,11 @@ package struct ShellCache {
         let link = directory + "/" + key
         guard let item = try? FileSystem.readLink(link), FileSystem.exists(item + "/etc/profile") else { return nil }
         guard let listing = try? FileSystem.readFile(link + ".inputs") else { return nil }
-        for line in String(decoding: listing, as: UTF8.self).split(separator: "\n") {
+        let lines = String(decoding: listing, as: UTF8.self).split(separator: "\n")
+        // The listing names the item it was written for: a listing and a
+        // link of two different runs never pass for an entry.
+        guard lines.first == "item " + item[...] else { return nil }
+        for line in lines.dropFirst() {
             guard let space = line.firstIndex(of: " ") else { return nil }
             let hash = String(line[..<space]), path = String(line[line.index(after: space)...])
             guard Self.digest(of: path) == hash else { return nil }
@@ -63,7 +67,7 @@ package struct ShellCache {
     package func store(_ key: String, item: String, inputs: [String]) throws -> String {
         try FileSystem.createDirectories(directory)
         expire()
-        var listing = ""
+        var listing = "item " + item + "\n"
         for path in Set(inputs).sorted() {
             // A file that cannot be read now cannot be checked later: no entry.
             guard let hash = Self.digest(of: path) else { return directory + "/" + key }

@@ -12,7 +12,7 @@ package enum ShellEnvironment {
         var environment = base
         if pure {
             environment = base.filter { name, _ in
-                precious.contains(name) || preserve.contains { (try? $0.wholeMatch(in: name)) != nil }
+                precious.contains(name) || preserve.contains { name.contains($0) }
             }
         }
         for spec in searchPaths {

@@ -28,6 +28,19 @@ struct ProfileTests {
         (define-public greet (tool "greet" "1.0" "hello-from-greet"))
         (define-public greet-2 (tool "greet" "2.0" "hello-from-greet-2"))
         (define-public wave (tool "wave" "1.0" "a-wave"))
+        ;; Built with a build-side module shipped into the build, as GNU packages are.
+        (define-public modular
+          (package
+            (inherit wave) (name "modular")
+            (arguments
+             (list #:builder
+                   (with-imported-modules '((cairn build utils))
+                     #~(begin
+                         (use-modules (cairn build utils))
+                         (mkdir-p (string-append #$output "/bin"))
+                         (call-with-output-file (string-append #$output "/bin/modular")
+                           (lambda (port) (display "#!/bin/sh\necho modular\n" port)))
+                         (chmod (string-append #$output "/bin/modular") #o755)))))))
 
         """
 
@@ -103,9 +116,23 @@ struct ProfileTests {
         #expect(try s.installed == ["greet@2.0", "wave@1.0"])
 
         // Deleting: the current generation stays whatever the pattern says.
+        // -u never downgrades: greet 3.0 from another directory stays when it is not loaded.
+        try s.t.write("newer/my/newer.scm", """
+            (define-module (my newer) #:use-module (guix packages) #:use-module (my tools))
+            (define-public greet-3 (package (inherit greet) (version "3.0")))
+
+            """)
+        let newer = try s.cairn(["package", "-L", s.t.path("mods"), "-L", s.t.path("newer"), "-i", "greet@3.0"])
+        #expect(newer.status == 0, "\(newer.stderr)")
+        let kept = try s.package(["-u", "greet"])
+        #expect(kept.status == 0 && kept.stderr.contains("greet would be downgraded from 3.0 to 2.0"), "\(kept.stderr)")
+        #expect(try s.installed.contains("greet@3.0"))
+        #expect(try s.package(["-S", "2"]).status == 0)
+
         let delete = try s.package(["-d", "1..2"])
         #expect(delete.status == 0 && delete.stderr.contains("not deleting generation 2, the current one"), "\(delete.stderr)")
-        #expect(try s.package(["-l"]).lines.filter { $0.hasPrefix("Generation") }.map { $0.split(separator: "\t")[0] } == ["Generation 2", "Generation 3"])
+        let remaining = try s.package(["-l"])
+        #expect(remaining.lines.filter { $0.hasPrefix("Generation") }.map { $0.split(separator: "\t")[0] } == ["Generation 2", "Generation 3", "Generation 4"], "\(remaining.output)")
         #expect(try s.package(["-d"]).status == 0)
         #expect(try s.package(["-l"]).lines.filter { $0.hasPrefix("Generation") }.count == 1)
 
@@ -126,6 +153,12 @@ struct ProfileTests {
         let mine = try FileManager.default.destinationOfSymbolicLink(atPath: s.generation(1))
         let theirs = try FileManager.default.destinationOfSymbolicLink(atPath: s.t.path("other-profile-1-link"))
         #expect(mine == theirs)
+        // A profile of one package is a directory of its own; the package's item is untouched.
+        #expect(try FileManager.default.attributesOfItem(atPath: mine)[.type] as? FileAttributeType == .typeDirectory)
+        let wave = try #require(try s.package(["-I"]).lines.first?.split(separator: "\t").last.map(String.init))
+        #expect(!FileManager.default.fileExists(atPath: wave + "/etc") && !FileManager.default.fileExists(atPath: wave + "/manifest"))
+        // -p naming the user's link means the profile it points to.
+        #expect(try s.package(["-p", s.profile, "-I"]).lines.count == 1)
         // The profile's manifest reads back as Guix's format.
         let manifest = try String(contentsOfFile: mine + "/manifest", encoding: .utf8)
         #expect(manifest.hasPrefix("(manifest (version 4) (packages ((\"wave\" \"1.0\" \"out\" \""), "\(manifest)")

@@ -53,6 +53,14 @@ struct ShellTests {
         let edited = try shell(s, ["-m", manifest, "--", "wave"])
         #expect(edited.output == "a-big-wave\n", "\(edited.stderr)")
         #expect(try shell(s, ["--rebuild-cache", "-m", manifest, "--", "wave"]).output == "a-big-wave\n")
+        // A package whose build ships build-side modules is cached too, and
+        // the modules it ships count among the files read.
+        #expect(try shell(s, ["modular", "--", "modular"]).output == "modular\n")
+        let modularHit = try shell(s, ["modular", "--", "modular"])
+        #expect(modularHit.output == "modular\n" && !modularHit.stderr.contains("building"), "\(modularHit.stderr)")
+        let listings = try FileManager.default.contentsOfDirectory(atPath: s.home + "/.cache/cairn/profiles").filter { $0.hasSuffix(".inputs") }
+        let texts = try listings.map { try String(contentsOfFile: s.home + "/.cache/cairn/profiles/" + $0, encoding: .utf8) }
+        #expect(texts.contains { $0.contains("/cairn/build/utils.scm\n") })
     }
 
     @Test("--pure keeps what a session needs and what -E names")
@@ -61,7 +69,7 @@ struct ShellTests {
         let environment = ["FOO": "1", "BAR": "2"]
         let plain = try shell(s, ["wave", "--", "/bin/sh", "-c", "echo ${FOO:-none} ${BAR:-none} ${HOME:+home}"], environment: environment)
         #expect(plain.output == "1 2 home\n", "\(plain.stderr)")
-        let pure = try shell(s, ["--pure", "-E", "^FOO$", "wave", "--", "/bin/sh", "-c", "echo ${FOO:-none} ${BAR:-none} ${HOME:+home}; echo $PATH"], environment: environment)
+        let pure = try shell(s, ["--pure", "-E", "^FO", "wave", "--", "/bin/sh", "-c", "echo ${FOO:-none} ${BAR:-none} ${HOME:+home}; echo $PATH"], environment: environment)
         #expect(pure.lines.first == "1 none home", "\(pure.stderr)")
         #expect(pure.lines.last?.hasSuffix("-profile/bin") == true && pure.lines.last?.contains(":") == false)
     }

@@ -58,7 +58,12 @@ enum GexpForms {
             if case .object(is Gexp) = v { return .true }
             return .false
         })
-        define("gexp-modules", Primitive("gexp-modules") { v in try gexp(v, "gexp-modules").modules })
+        // As Guix's: the modules of the gexp and of the gexps it refers to,
+        // so a build system's wrapper keeps those of the package's builder.
+        define("gexp-modules", Primitive("gexp-modules") { v in
+            guard case .object(let g as Gexp) = v else { return .null }
+            return .list(collectModules(g))
+        })
         define("gexp-extensions", Primitive("gexp-extensions") { v in try gexp(v, "gexp-extensions").extensions })
         // (register-gexp-compiler! <type> LOWER [EXPAND]): LOWER turns an
         // instance into a derivation, a store file name or another lowerable
@@ -199,5 +204,29 @@ enum GexpForms {
     private static func isLexical(_ name: Value, _ c: Compiler, _ scope: Scope) -> Bool {
         if case .local = c.resolve(name, in: scope) { return true }
         return false
+    }
+
+    /// The module names of `root` and of the gexps its references hold
+    /// (directly or in lists), each once, in first-seen order.
+    static func collectModules(_ root: Gexp) -> [Value] {
+        var result: [Value] = []
+        var visited = Set<ObjectIdentifier>()
+        func visit(_ value: Value, depth: Int) {
+            guard depth < 10_000 else { return }
+            switch value {
+            case .object(let g as Gexp):
+                guard visited.insert(ObjectIdentifier(g)).inserted else { return }
+                for module in g.modules.listElements ?? [] where !result.contains(where: { $0.isEqual(module) }) {
+                    result.append(module)
+                }
+                for reference in g.references { visit(reference.value, depth: depth + 1) }
+            case .pair:
+                for element in value.listElements ?? [] { visit(element, depth: depth + 1) }
+            default:
+                return
+            }
+        }
+        visit(.object(root), depth: 0)
+        return result
     }
 }
