@@ -88,9 +88,12 @@ package struct ProfileManifest {
         return nil
     }
 
-    /// Every search path of the entries and what they propagate, once each.
+    /// PATH, which every profile has, as in Guix's manifest-search-paths.
+    package static let pathSearchPath = SearchPath(variable: "PATH", files: ["bin", "sbin"], separator: ":", fileType: "directory", pattern: nil)
+
+    /// PATH, then every search path of the entries and what they propagate, once each.
     package var searchPaths: [SearchPath] {
-        var seen = Set<SearchPath>(), result: [SearchPath] = []
+        var seen: Set<SearchPath> = [Self.pathSearchPath], result: [SearchPath] = [Self.pathSearchPath]
         func visit(_ entry: Entry) {
             for spec in entry.searchPaths where seen.insert(spec).inserted { result.append(spec) }
             entry.dependencies.forEach(visit)

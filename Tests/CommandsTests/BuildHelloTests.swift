@@ -43,6 +43,17 @@ struct BuildHelloTests {
         let guix = try t.cairn(["build", "-f", fixture])
         #expect(guix.status == 0 && guix.lines == [out], "\(guix.stderr)")
 
+        // Issue 6: the same hello through a profile and through `cairn shell`.
+        var environment = t.storeEnvironment
+        environment["HOME"] = t.path("home")
+        try t.mkdir("home")
+        let shell = try TestTools.run(TestTools.cairn, ["shell", "hello", "--", "hello"], environment: environment)
+        #expect(shell.status == 0 && shell.output == "Hello, world!\n", "\(shell.stderr)")
+        let install = try TestTools.run(TestTools.cairn, ["install", "hello"], environment: environment)
+        #expect(install.status == 0, "\(install.stderr)")
+        let sourced = try TestTools.run("/bin/sh", ["-c", "PATH=/usr/bin:/bin; CAIRN_PROFILE=\(t.path("home"))/.cairn-profile; . $CAIRN_PROFILE/etc/profile; command -v hello; hello"])
+        #expect(sourced.lines == [t.path("home") + "/.cairn-profile/bin/hello", "Hello, world!"], "\(sourced.output)\(sourced.stderr)")
+
         let zlib = try t.cairn(["build", "zlib"])
         #expect(zlib.status == 0 && zlib.lines.count == 2, "\(zlib.stderr)")
         let check = try t.cairn(["build", "--check", "hello", "zlib"])

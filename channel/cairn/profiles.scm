@@ -218,8 +218,11 @@
   (let* ((pairs (map (lambda (entry) (cons entry (manifest-entry-item-path entry)))
                      (append-map entry-closure (manifest-entries manifest))))
          (closure (unique-items pairs))
+         ;; PATH always, as Guix's manifest-search-paths: a package with
+         ;; programs need not declare it.
          (specs (delete-duplicates (map search-path-specification->sexp
-                                        (append-map (lambda (pair) (manifest-entry-search-paths (car pair))) closure)))))
+                                        (cons $PATH
+                                              (append-map (lambda (pair) (manifest-entry-search-paths (car pair))) closure))))))
     (unless allow-collisions? (check-for-collisions pairs))
     (derivation name "builtin:profile" '()
                 #:system system
