@@ -63,14 +63,9 @@ extension Evaluator {
     {
         try SchemeExecution.exclusively { try session.store.withWriteLock {
             let runtime = interpreter.runtime
-            let profiles = try runtime.modules.resolve(["cairn", "profiles"].map { Symbol.intern($0) })
-            func procedure(_ name: String) throws -> Value {
-                guard let cell = profiles.exports[Symbol.intern(name)], cell.isBound else {
-                    throw SchemeError(.module, message: "(cairn profiles) does not export \(name)", hint: "is the channel complete?")
-                }
-                return cell.value
+            func call(_ name: String, _ arguments: [Value]) throws -> Value {
+                try runtime.apply(try channelExport(["cairn", "profiles"], name), arguments)
             }
-            func call(_ name: String, _ arguments: [Value]) throws -> Value { try runtime.apply(try procedure(name), arguments) }
             func text(_ value: Value) -> String { if case .string(let s) = value { return s.string } else { return value.displayed } }
 
             var manifest = try call("make-manifest", [.null])
@@ -144,11 +139,8 @@ extension Evaluator {
         let manifest = try evaluate(file: path)
         return try SchemeExecution.exclusively { try session.store.withWriteLock {
             let runtime = interpreter.runtime
-            let profiles = try runtime.modules.resolve(["cairn", "profiles"].map { Symbol.intern($0) })
-            guard let isManifest = profiles.exports[Symbol.intern("manifest?")]?.value,
-                  let derive = profiles.exports[Symbol.intern("profile-derivation")]?.value else {
-                throw SchemeError(.module, message: "(cairn profiles) does not export profile-derivation", hint: "is the channel complete?")
-            }
+            let isManifest = try channelExport(["cairn", "profiles"], "manifest?")
+            let derive = try channelExport(["cairn", "profiles"], "profile-derivation")
             guard try runtime.apply(isManifest, [manifest]).isTrue else {
                 throw ManifestFileError.notAManifest(file: path, value: manifest.written(limit: 80))
             }
@@ -158,6 +150,16 @@ extension Evaluator {
             }
             return drv
         } }
+    }
+
+    /// The value `name` of the channel module `module`, which must export it
+    /// (call on the Scheme thread).
+    func channelExport(_ module: [String], _ name: String) throws -> Value {
+        let resolved = try interpreter.runtime.modules.resolve(module.map { Symbol.intern($0) })
+        guard let cell = resolved.exports[Symbol.intern(name)], cell.isBound else {
+            throw SchemeError(.module, message: "\(resolved.displayName) does not export \(name)", hint: "is the channel complete?")
+        }
+        return cell.value
     }
 
     /// `NAME[:OUTPUT]`, a version (`NAME@VERSION`) being ignored.

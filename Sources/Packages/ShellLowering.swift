@@ -53,14 +53,10 @@ extension Evaluator {
         _ = try evaluate(expression: "(use-modules (cairn profiles) (cairn packages) (cairn gexp))")
         let runtime = interpreter.runtime
         let procedures = try SchemeExecution.exclusively { () throws -> [String: Value] in
-            let profiles = try runtime.modules.resolve(["cairn", "profiles"].map { Symbol.intern($0) })
             var found: [String: Value] = [:]
             for name in ["manifest?", "packages->manifest", "package->development-manifest", "specifications->manifest",
                          "concatenate-manifests", "profile-derivation"] {
-                guard let cell = profiles.exports[Symbol.intern(name)], cell.isBound else {
-                    throw SchemeError(.module, message: "(cairn profiles) does not export \(name)", hint: "is the channel complete?")
-                }
-                found[name] = cell.value
+                found[name] = try channelExport(["cairn", "profiles"], name)
             }
             return found
         }

@@ -36,10 +36,7 @@ package struct ShellCache {
             bytes += Array(part.utf8)
             bytes.append(0)
         }
-        return HashContext.digest(.sha256, of: bytes).prefix(20).map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-        }.joined()
+        return hex(HashContext.digest(.sha256, of: bytes).prefix(20))
     }
 
     /// The profile item of a valid entry, or nil.
@@ -118,7 +115,11 @@ package struct ShellCache {
             return true
         }
         guard feed(path) else { return nil }
+        return hex(context.finalize())
+    }
+
+    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: context.finalize().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
+        return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
     }
 }
