@@ -177,6 +177,33 @@ static void close_inherited_descriptors(void) {
     for (rlim_t fd = 3; fd < end; fd++) fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 }
 
+/// PID 1 of an interactive container. Every signal is still blocked, so
+/// sigwaitinfo takes them all in turn, including those the kernel would
+/// drop for a PID 1 without handlers.
+__attribute__((noreturn)) static void run_init(pid_t program, int status_fd) {
+    sigset_t all;
+    sigfillset(&all);
+    for (;;) {
+        siginfo_t info;
+        int sig = sigwaitinfo(&all, &info);
+        if (sig < 0) continue;
+        if (sig == SIGCHLD) {
+            int status;
+            pid_t ended;
+            while ((ended = waitpid(-1, &status, WNOHANG)) > 0) {
+                if (ended != program) continue;
+                write_all(status_fd, (const char *)&status, sizeof status);
+                // Leaving kills what the program left running in the namespace.
+                _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+            }
+            continue;
+        }
+        // The terminal's signals (SI_KERNEL) reached the program already.
+        if (info.si_code == SI_KERNEL) continue;
+        kill(program, sig);
+    }
+}
+
 static int child_main(void *opaque) {
     const struct child_arguments *args = opaque;
     const struct cairn_sandbox_config *c = args->config;
@@ -184,10 +211,17 @@ static int child_main(void *opaque) {
 
     // The parent's handlers must never run here; signals stay blocked (as the
     // parent blocked them around clone) until just before execve.
+    // An interactive program inherits the signals the caller ignores, as
+    // any exec would (nohup's SIGHUP); the init needs SIGCHLD to reap.
     struct sigaction default_action;
     memset(&default_action, 0, sizeof default_action);
     default_action.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &default_action, NULL);
+    for (int sig = 1; sig < NSIG; sig++) {
+        struct sigaction current;
+        if (c->interactive && sig != SIGCHLD && sigaction(sig, NULL, &current) == 0 && current.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sig, &default_action, NULL);
+    }
     close(args->sync_write);
     close(args->report_read);
     umask(0);
@@ -204,8 +238,9 @@ static int child_main(void *opaque) {
     if (c->clear_groups && syscall(SYS_setgroups, 0, NULL) < 0) fail(CAIRN_SANDBOX_STEP_IDENTITY, 0, errno);
     if (syscall(SYS_setresgid, c->gid, c->gid, c->gid) < 0) fail(CAIRN_SANDBOX_STEP_IDENTITY, 1, errno);
     if (syscall(SYS_setresuid, c->uid, c->uid, c->uid) < 0) fail(CAIRN_SANDBOX_STEP_IDENTITY, 2, errno);
-    // A session of its own: no controlling terminal, no terminal signals.
-    if (setsid() < 0) fail(CAIRN_SANDBOX_STEP_IDENTITY, 3, errno);
+    // A build gets a session of its own: no controlling terminal, no
+    // terminal signals. An interactive container keeps the caller's.
+    if (!c->interactive && setsid() < 0) fail(CAIRN_SANDBOX_STEP_IDENTITY, 3, errno);
 
     if (sethostname(c->hostname, strlen(c->hostname)) < 0) fail(CAIRN_SANDBOX_STEP_HOSTNAME, 0, errno);
     if (setdomainname("(none)", 6) < 0) fail(CAIRN_SANDBOX_STEP_HOSTNAME, 1, errno);
@@ -251,6 +286,16 @@ static int child_main(void *opaque) {
     if (parent.revents & (POLLHUP | POLLERR)) _exit(127);
 
     umask(022);
+    if (c->interactive) {
+        pid_t program = fork();
+        if (program < 0) fail(CAIRN_SANDBOX_STEP_FORK, 0, errno);
+        if (program > 0) {
+            // The parent learns that execve succeeded from EOF on the report
+            // pipe: only the program's copy may keep it open.
+            close(report_fd);
+            run_init(program, c->status_fd);
+        }
+    }
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -353,6 +398,30 @@ int cairn_sandbox_spawn(const struct cairn_sandbox_config *config, pid_t *pid,
     }
     *pid = child;
     return 0;
+}
+
+static volatile sig_atomic_t forward_target = 0;
+
+static void forward_signal(int sig, siginfo_t *info, void *context) {
+    (void)context;
+    pid_t target = forward_target;
+    if (target > 0 && info->si_code != SI_KERNEL) kill(target, sig);
+}
+
+void cairn_sandbox_forward_signals(pid_t pid) {
+    forward_target = pid;
+    static const int signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM};
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = forward_signal;
+    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        // What the caller ignores (nohup) stays ignored, here and in the program.
+        struct sigaction current;
+        if (sigaction(signals[i], NULL, &current) == 0 && current.sa_handler == SIG_IGN) continue;
+        sigaction(signals[i], &action, NULL);
+    }
 }
 
 int cairn_sandbox_become_user_on_this_thread(uid_t uid, gid_t gid) {

@@ -26,10 +26,13 @@ struct ShellCommand: ParsableCommand {
               cairn shell -D hello              # a shell to hack on GNU hello
               cairn shell hello --search-paths  # the variables, to source elsewhere
               cairn shell -r ./env hello        # ./env is a GC root on the profile
+              cairn shell -C -m manifest.scm -- make   # only the environment and this directory
+              cairn shell -C -N --share=$HOME/results -m manifest.scm -- make
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var modules: PackageModuleOptions
+    @OptionGroup(title: "Containers") var containerOptions: ContainerOptions
 
     @Option(name: [.customShort("m"), .customLong("manifest")], help: ArgumentHelp("Add what the manifest FILE describes.", valueName: "FILE"))
     var manifests: [String] = []
@@ -95,6 +98,13 @@ struct ShellCommand: ParsableCommand {
         let preserved = try preserve.map { pattern in
             do { return try Regex(pattern) } catch { throw ValidationError("invalid regular expression '\(pattern)': \(error)") }
         }
+        if containerOptions.container {
+            let store = try LocalStore(layout: layout)
+            let shell = FileSystem.exists(item + "/bin/sh") ? nil : try containerShell(layout: layout, cache: cache)
+            let container = ShellContainer(options: containerOptions, profile: item, shell: shell, store: store,
+                                           searchPaths: manifest.searchPaths, preserve: preserved)
+            try container.run(Self.command)
+        }
         let environment = ShellEnvironment.make(
             base: ProcessEnvironment.all(), profile: item, searchPaths: manifest.searchPaths, pure: pure, preserve: preserved)
         let arguments = Self.command.isEmpty ? [ProcessEnvironment.value("SHELL") ?? "/bin/sh"] : Self.command
@@ -127,6 +137,31 @@ struct ShellCommand: ParsableCommand {
             parts += values.map { label + ":" + $0 }
         }
         return parts
+    }
+
+    /// The store item of the channel's bash, for a container's /bin/sh: built
+    /// once, then cached as environments are (keyed by the channel, checked
+    /// against the files its evaluation read).
+    private func containerShell(layout: StoreLayout, cache: ShellCache?) throws -> String? {
+        var parts = ["cairn-container-shell-1", CairnVersion.current, ShellExec.executableIdentity(),
+                     layout.storeDirectory.path, layout.stateDirectory, SchemeHost.defaultChannel() ?? "",
+                     ProcessEnvironment.value("CAIRN_LOAD_PATH") ?? ""]
+        parts += modules.loadPath.map(ProcessEnvironment.absolutePath)
+        let key = ShellCache.key(parts)
+        if !rebuildCache, let item = cache?.lookup(key) { return item }
+        let store = try LocalStore(layout: layout)
+        let interpreter = SchemeHost.makeInterpreter(loadPath: modules.loadPath, withChannel: true)
+        let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
+        let result: Result<(DerivationObject, [String]), any Error> = StackGuard.withLargeStack {
+            Result { try evaluator.recordingFileReads { try evaluator.containerShell() } }
+        }
+        let (derivation, read) = try result.get()
+        guard let item = try ProfileOperations.realise(store, derivation) else { return nil }
+        if let cache {
+            let link = try cache.store(key, item: item, inputs: read)
+            try store.addIndirectRoot(link: link)
+        }
+        return item
     }
 
     /// Evaluates, builds and caches the profile; returns its store item.

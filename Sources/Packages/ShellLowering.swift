@@ -44,6 +44,16 @@ extension Evaluator {
         return (result, read)
     }
 
+    /// The channel's bash, whose `bin/sh` becomes a container's `/bin/sh`
+    /// when the environment has none, as Guix's containers get theirs.
+    package func containerShell() throws -> DerivationObject {
+        let value = try SchemeExecution.exclusively { try channelExport(["cairn", "packages", "bash"], "bash") }
+        for target in try targets(of: value, origin: "bash") {
+            if case .derivation(let drv, _) = target { return drv }
+        }
+        throw EvaluationError.notBuildable(origin: "the container's shell", value: value.written(limit: 80))
+    }
+
     /// The derivation of the profile a shell request describes.
     package func shellProfile(_ request: ShellRequest, collection: PackageCollection) throws -> DerivationObject {
         try shellDerivation(request, collection: collection)

@@ -109,6 +109,7 @@ struct RootPlan {
             case bind(source: String, directory: Bool, attributes: BindAttributes)
             case symlink(String)
             case file([UInt8])
+            case scratch(mode: UInt32)
         }
         var target: String
         var components: [String]
@@ -116,9 +117,14 @@ struct RootPlan {
         /// Where the claim came from, to name it in errors.
         var origin: String
 
+        /// A claim inside which others may go: what the caller gave as
+        /// writable, or a scratch tmpfs of the sandbox's own.
         var isWritableBind: Bool {
-            if case .bind(_, _, let attributes) = kind { return !attributes.contains(.readOnly) }
-            return false
+            switch kind {
+            case .bind(_, _, let attributes): !attributes.contains(.readOnly)
+            case .scratch: true
+            default: false
+            }
         }
     }
 
@@ -129,6 +135,11 @@ struct RootPlan {
             add(.symlink(linkText: text, at: target), "creating the symbolic link '\(target)' -> '\(text)'")
         case .file(let contents):
             add(.writeFile(target, contents: contents, mode: 0o644), "writing '\(target)'")
+        case .scratch(let mode):
+            add(.makeDirectory(target, mode: 0o755), "creating the mount point '\(target)'")
+            add(.mount(source: "tmpfs", at: target, type: "tmpfs", flags: UInt(MS_NOSUID | MS_NODEV),
+                       options: "mode=" + String(mode, radix: 8)),
+                "mounting a tmpfs at '\(target)'")
         case .bind(let source, let directory, let attributes):
             if directory {
                 add(.makeDirectory(target, mode: 0o755), "creating the mount point '\(target)'")
@@ -211,6 +222,12 @@ struct RootPlan {
             }
             try claim(binding.target, kind, "the read-only input '\(binding.source)'")
         }
+        for scratch in spec.scratchPaths {
+            try claim(scratch.path, .scratch(mode: scratch.mode), "the scratch directory '\(scratch.path)'")
+        }
+        for (target, text) in spec.symlinks {
+            try claim(target, .symlink(text), "the link '\(target)'")
+        }
         for binding in spec.writablePaths {
             guard let kind = try hostEntry(binding.source, attributes: .writable, follow: true),
                   case .bind = kind else {
@@ -259,9 +276,12 @@ struct RootPlan {
         if hostname.isEmpty || hostname.count > 64 || hostname.contains(0) {
             throw SandboxError.invalidSpec("the host name '\(spec.hostname)' must have 1 to 64 bytes")
         }
-        for name in [spec.user.userName, spec.user.groupName, spec.user.home]
+        for name in [spec.user.userName, spec.user.groupName, spec.user.home, spec.user.shell]
             where name.contains(":") || name.contains("\n") || name.isEmpty {
-            throw SandboxError.invalidSpec("the build user's name, group and home must be non-empty without ':' or newlines")
+            throw SandboxError.invalidSpec("the user's name, group, home and shell must be non-empty without ':' or newlines")
+        }
+        if spec.user.fullName.contains(":") || spec.user.fullName.contains("\n") {
+            throw SandboxError.invalidSpec("the user's full name must not contain ':' or newlines")
         }
     }
 
@@ -285,17 +305,18 @@ struct RootPlan {
     }
 
     static func passwd(for user: SandboxSpec.BuildUser) -> String {
-        """
-        root:x:0:0:Cairn build root:\(user.home):/noshell
-        \(user.userName):x:\(user.uid):\(user.gid):Cairn build user:\(user.home):/noshell
+        // A user who is root outside (and so inside) is the root line.
+        let root = user.uid == 0 ? "" : "root:x:0:0:Cairn build root:\(user.home):/noshell\n"
+        return root + """
+        \(user.userName):x:\(user.uid):\(user.gid):\(user.fullName):\(user.home):\(user.shell)
         nobody:x:65534:65534:Nobody:/:/noshell
 
         """
     }
 
     static func group(for user: SandboxSpec.BuildUser) -> String {
-        """
-        root:x:0:
+        let root = user.gid == 0 ? "" : "root:x:0:\n"
+        return root + """
         \(user.groupName):!:\(user.gid):
         nogroup:x:65534:
 

@@ -42,14 +42,43 @@ package struct SandboxSpec: Sendable {
         package var userName: String
         package var groupName: String
         package var home: String
+        /// The `/etc/passwd` comment and login shell.
+        package var fullName: String
+        package var shell: String
 
         package init(uid: UInt32 = 1000, gid: UInt32 = 100, userName: String = "cairnbld",
-                     groupName: String = "cairnbld", home: String = "/homeless-shelter") {
+                     groupName: String = "cairnbld", home: String = "/homeless-shelter",
+                     fullName: String = "Cairn build user", shell: String = "/noshell") {
             self.uid = uid
             self.gid = gid
             self.userName = userName
             self.groupName = groupName
             self.home = home
+            self.fullName = fullName
+            self.shell = shell
+        }
+    }
+
+    /// Who the sandbox is for.
+    package enum Session: Sendable, Equatable {
+        /// A build: a session of its own, standard input from /dev/null, the
+        /// builder as PID 1.
+        case build
+        /// A container a person uses (`cairn shell -C`): the caller's
+        /// terminal, session and standard streams; a small init as PID 1 runs
+        /// the program and passes signals on; `wait()` reports the program's
+        /// own end.
+        case interactive
+    }
+
+    /// An empty tmpfs the sandbox mounts (a container's home and `/tmp`).
+    package struct Scratch: Sendable, Equatable {
+        package var path: String
+        package var mode: UInt32
+
+        package init(_ path: String, mode: UInt32 = 0o755) {
+            self.path = path
+            self.mode = mode
         }
     }
 
@@ -73,6 +102,12 @@ package struct SandboxSpec: Sendable {
     /// and whose `etc` entries appear in `/etc` (except the files the sandbox
     /// writes itself): how a Debian seed provides `/bin/sh` (ARCHITECTURE.md §4).
     package var fhsRoot: String?
+    /// Writable scratch directories, private to this sandbox and gone with it.
+    package var scratchPaths: [Scratch] = []
+    /// Symbolic links created in the root: inside path to link text (how a
+    /// container gets `/bin/sh`).
+    package var symlinks: [String: String] = [:]
+    package var session: Session = .build
     package var network: Network
     package var user: BuildUser
     package var hostname: String

@@ -26,10 +26,13 @@ package final class SandboxedBuild: Sendable {
     package let pid: pid_t
     private let stagingRoot: String
     private let outcome = Mutex<SandboxTermination?>(nil)
+    /// An interactive container's init writes the program's wait status here.
+    private let statusPipe: OpenFile?
 
-    private init(pid: pid_t, stagingRoot: String) {
+    private init(pid: pid_t, stagingRoot: String, statusPipe: OpenFile? = nil) {
         self.pid = pid
         self.stagingRoot = stagingRoot
+        self.statusPipe = statusPipe
     }
 
     /// Sends `signal` to the builder unless it has been reaped already (so a
@@ -43,6 +46,17 @@ package final class SandboxedBuild: Sendable {
 
     /// Waits for the builder to end. Blocks the calling thread.
     package func wait() throws -> SandboxTermination {
+        let initEnd = try waitForPID1()
+        // The program's own end, when the init reported it; otherwise the
+        // init's (it was killed before the program ended).
+        guard let statusPipe else { return initEnd }
+        var status: Int32 = 0
+        let count = try withUnsafeMutableBytes(of: &status) { try statusPipe.read(into: $0) }
+        guard count == MemoryLayout<Int32>.size else { return initEnd }
+        return Self.termination(status)
+    }
+
+    private func waitForPID1() throws -> SandboxTermination {
         // Learn that it ended without reaping it, then reap under the lock,
         // so `kill` from another thread never races with pid reuse.
         var info = siginfo_t()
@@ -70,6 +84,10 @@ package final class SandboxedBuild: Sendable {
     private static func reap(_ pid: pid_t) -> SandboxTermination {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return termination(status)
+    }
+
+    private static func termination(_ status: Int32) -> SandboxTermination {
         // WIFEXITED and friends are macros Swift does not import.
         let signal = status & 0x7f
         return signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
@@ -80,9 +98,22 @@ package final class SandboxedBuild: Sendable {
     static func start(_ spec: SandboxSpec) throws -> SandboxedBuild {
         let plan = try RootPlan(spec)
         let staging = try stagingDirectory(in: spec.stagingDirectory)
-        let input = try OpenFile("/dev/null", flags: O_RDONLY)
-        let pid = try spawn(spec, plan, root: staging, input: input.fd)
-        return SandboxedBuild(pid: pid, stagingRoot: staging)
+        guard spec.session == .interactive else {
+            let input = try OpenFile("/dev/null", flags: O_RDONLY)
+            let pid = try spawn(spec, plan, root: staging, input: input.fd, statusFD: -1)
+            return SandboxedBuild(pid: pid, stagingRoot: staging)
+        }
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw SandboxError.system(SystemError("create a pipe for", staging)) }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let reading = OpenFile(adopting: ends[0], path: "the container's status pipe")
+        let writing = OpenFile(adopting: ends[1], path: "the container's status pipe")
+        // Only the init keeps the write end once this one is released, so a
+        // killed init means end of file.
+        let pid = try withExtendedLifetime(writing) {
+            try spawn(spec, plan, root: staging, input: 0, statusFD: writing.fd)
+        }
+        return SandboxedBuild(pid: pid, stagingRoot: staging, statusPipe: reading)
     }
 
     /// One staging directory per parent for the whole process. Each child
@@ -120,7 +151,7 @@ package final class SandboxedBuild: Sendable {
         return String(cString: made)
     }
 
-    private static func spawn(_ spec: SandboxSpec, _ plan: RootPlan, root: String, input: Int32) throws -> pid_t {
+    private static func spawn(_ spec: SandboxSpec, _ plan: RootPlan, root: String, input: Int32, statusFD: Int32) throws -> pid_t {
         let strings = CStrings()
         func host(_ inside: String) throws -> UnsafeMutablePointer<CChar> {
             try strings.copy(inside == "/" ? root : root + inside)
@@ -189,6 +220,8 @@ package final class SandboxedBuild: Sendable {
         config.stdout_fd = spec.standardOutput
         config.stderr_fd = spec.standardError
         config.executable = UnsafePointer(try strings.copy(spec.builder))
+        config.interactive = spec.session == .interactive ? 1 : 0
+        config.status_fd = statusFD
 
         var pid: pid_t = 0
         var failure = cairn_sandbox_failure()
@@ -249,6 +282,7 @@ package final class SandboxedBuild: Sendable {
         case CAIRN_SANDBOX_STEP_CAPABILITIES: return setup("dropping the capabilities")
         case CAIRN_SANDBOX_STEP_PARENT_DEATH_SIGNAL: return setup("setting the parent-death signal")
         case CAIRN_SANDBOX_STEP_EXECUTE: return .builderNotRunnable(spec.builder, code: code)
+        case CAIRN_SANDBOX_STEP_FORK: return setup("starting the program under the container's init")
         default: return setup("starting the builder")
         }
     }

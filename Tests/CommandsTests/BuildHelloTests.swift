@@ -7,9 +7,9 @@ import Testing
 /// with the host's C library hidden, and rebuilding is bit for bit the same.
 /// Off by default: run with CAIRN_NETWORK_TESTS=1.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["CAIRN_NETWORK_TESTS"] == "1",
-                             "skipped: network integration test; set CAIRN_NETWORK_TESTS=1 to build hello and zlib from source"))
+                             "skipped: network integration test; set CAIRN_NETWORK_TESTS=1 to build hello, zlib, bash and coreutils from source"))
 struct BuildHelloTests {
-    @Test("hello builds, runs anywhere, loads only store libraries, and rebuilds identically; so does zlib")
+    @Test("hello builds, runs anywhere, loads only store libraries, and rebuilds identically; so does zlib; containers of hello and coreutils")
     func buildHello() throws {
         let t = try Sandbox("hello")
         let built = try t.cairn(["build", "hello"])
@@ -53,6 +53,24 @@ struct BuildHelloTests {
         #expect(install.status == 0, "\(install.stderr)")
         let sourced = try TestTools.run("/bin/sh", ["-c", "PATH=/usr/bin:/bin; CAIRN_PROFILE=\(t.path("home"))/.cairn-profile; . $CAIRN_PROFILE/etc/profile; command -v hello; hello"])
         #expect(sourced.lines == [t.path("home") + "/.cairn-profile/bin/hello", "Hello, world!"], "\(sourced.output)\(sourced.stderr)")
+
+        // Issue 6: containers of packages built from source; /bin/sh is the
+        // channel's bash, built the first time a container needs it.
+        try t.mkdir("work")
+        func container(_ arguments: [String]) throws -> ProcessResult {
+            try TestTools.run("/bin/sh", ["-c", "cd \"$0\" && shift && exec \"$0\" \"$@\"", t.path("work"), TestTools.cairn, "shell", "-C"] + arguments,
+                              environment: environment)
+        }
+        let listing = try container(["coreutils", "--", "ls", "/"])
+        // The store, the working directory and the home all lie under /tmp here.
+        #expect(listing.status == 0 && listing.lines == ["bin", "dev", "etc", "proc", "tmp"], "\(listing.output)\(listing.stderr)")
+        let shadow = try container(["hello", "coreutils", "--", "sh", "-c", "hello; cat /etc/shadow"])
+        #expect(shadow.status == 1 && shadow.output == "Hello, world!\n" && shadow.stderr.contains("/etc/shadow"), "\(shadow.stderr)")
+        #expect(try container(["hello", "--", "sh", "-c", "exit 7"]).status == 7)
+        let writes = try container(["coreutils", "--", "sh", "-c",
+                                    "readlink /bin/sh; touch inside && touch /etc/x /bin/x \"$CAIRN_ENVIRONMENT/x\" 2>/dev/null || echo refused"])
+        #expect(writes.lines.count == 2 && writes.lines[0].hasSuffix("-bash-5.2.15/bin/sh") && writes.lines[1] == "refused", "\(writes.output)\(writes.stderr)")
+        #expect(FileManager.default.fileExists(atPath: t.path("work/inside")))
 
         let zlib = try t.cairn(["build", "zlib"])
         #expect(zlib.status == 0 && zlib.lines.count == 2, "\(zlib.stderr)")

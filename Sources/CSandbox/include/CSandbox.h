@@ -73,6 +73,14 @@ struct cairn_sandbox_config {
     const char *executable;
     char *const *argv;
     char *const *envp;
+    /// Non-zero for an interactive container (`cairn shell -C`): the child
+    /// keeps the caller's session, process group and controlling terminal,
+    /// and PID 1 is a small init that runs the program as its own child,
+    /// passes on the signals sent to it by processes (the terminal's reach
+    /// the program directly), reaps orphans, and writes the program's wait
+    /// status (an int) to `status_fd` before it exits.
+    int interactive;
+    int status_fd;
 };
 
 /// Where a start failed. `index` names the operation for the OPERATION step.
@@ -96,6 +104,7 @@ enum cairn_sandbox_step {
     CAIRN_SANDBOX_STEP_CAPABILITIES,
     CAIRN_SANDBOX_STEP_PARENT_DEATH_SIGNAL,
     CAIRN_SANDBOX_STEP_EXECUTE,
+    CAIRN_SANDBOX_STEP_FORK,
 };
 
 struct cairn_sandbox_failure {
@@ -109,6 +118,13 @@ struct cairn_sandbox_failure {
 /// *failure filled; the child, if any, is already reaped.
 int cairn_sandbox_spawn(const struct cairn_sandbox_config *config, pid_t *pid,
                         struct cairn_sandbox_failure *failure);
+
+/// While an interactive container runs: signals sent to this process by
+/// another process (kill, a job scheduler) go to `pid`, the container's
+/// init, which passes them to the program; those the terminal sends (Ctrl-C)
+/// are left alone here, since the program in the same process group gets
+/// them itself. Pass 0 to stop forwarding (the handlers stay, doing nothing).
+void cairn_sandbox_forward_signals(pid_t pid);
 
 /// Test support: switches the *calling thread only* to uid/gid with no
 /// supplementary groups, through raw system calls (glibc's wrappers change

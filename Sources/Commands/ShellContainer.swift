@@ -1,0 +1,240 @@
+import ArgumentParser
+import Basics
+import CSandbox
+import Glibc
+import Profiles
+import Sandbox
+import Store
+
+/// `cairn shell -C` and its options, as Guix names them.
+struct ContainerOptions: ParsableArguments {
+    @Flag(name: [.customShort("C"), .customLong("container")], help: "Run the command in a container holding only the environment, /bin/sh, the working directory and a minimal /etc.")
+    var container = false
+
+    @Flag(name: [.customShort("N"), .customLong("network")], help: "With -C, share the host's network.")
+    var network = false
+
+    @Option(name: .customLong("share"), help: ArgumentHelp("With -C, make host directory SRC writable at DST (default: the same path).", valueName: "SRC[=DST]"))
+    var share: [String] = []
+
+    @Option(name: .customLong("expose"), help: ArgumentHelp("With -C, make host directory SRC readable at DST (default: the same path).", valueName: "SRC[=DST]"))
+    var expose: [String] = []
+
+    @Flag(name: .customLong("no-cwd"), help: "With -C, leave the working directory out; start in the (empty) home directory.")
+    var noCwd = false
+
+    @Flag(name: [.customShort("P"), .customLong("link-profile")], help: "With -C, link ~/.cairn-profile to the environment in the container.")
+    var linkProfile = false
+
+    @Option(name: [.customShort("u"), .customLong("user")], help: ArgumentHelp("With -C, be USER (uid 1000) with home /home/USER in the container.", valueName: "USER"))
+    var user: String?
+
+    func validate() throws {
+        guard !container else { return }
+        let used = [(network, "--network"), (!share.isEmpty, "--share"), (!expose.isEmpty, "--expose"),
+                    (noCwd, "--no-cwd"), (linkProfile, "--link-profile"), (user != nil, "--user")]
+        if let (_, name) = used.first(where: { $0.0 }) {
+            throw ValidationError("\(name) can only be used with --container (-C)")
+        }
+        if let user, user.isEmpty || user.contains("/") || user.contains(":") || user.contains("\n") {
+            throw ValidationError("'\(user)' is not a user name")
+        }
+    }
+}
+
+/// Runs a command in a container made of a profile: the profile's closure
+/// read-only at its store paths, `/bin/sh`, the working directory writable at
+/// the same path, an empty writable home and `/tmp`, and a minimal `/etc`.
+/// Nothing else of the host is there, and only the working directory and
+/// `--share`d directories can be written.
+struct ShellContainer {
+    var options: ContainerOptions
+    var profile: String
+    /// An item whose `bin/sh` is `/bin/sh` when the profile has none.
+    var shell: String?
+    var store: LocalStore
+    var searchPaths: [ProfileManifest.SearchPath]
+    var preserve: [Regex<AnyRegexOutput>]
+
+    func run(_ command: [String]) throws -> Never {
+        let spec: SandboxSpec
+        do {
+            spec = try self.spec(command)
+        } catch let error as ContainerError {
+            guard case .commandNotFound = error else { throw error }
+            // As a shell says it: 127.
+            Diagnostics.error(error)
+            exit(127)
+        }
+        let build = try spec.start()
+        cairn_sandbox_forward_signals(build.pid)
+        let end = try build.wait()
+        cairn_sandbox_forward_signals(0)
+        switch end {
+        case .exited(let status):
+            exit(status)
+        case .signaled(let signal):
+            // End the same way, so the caller's shell sees the signal.
+            Glibc.signal(signal, SIG_DFL)
+            raise(signal)
+            exit(128 + signal)
+        }
+    }
+
+    func spec(_ command: [String]) throws -> SandboxSpec {
+        let identity = Identity(user: options.user)
+        let cwd = ProcessEnvironment.currentDirectory
+        let insideCwd = identity.mapped(cwd)
+        var writable: [SandboxSpec.Binding] = []
+        var readOnly: [SandboxSpec.Binding] = []
+        if !options.noCwd {
+            writable.append(.init(cwd, at: insideCwd))
+        }
+        writable += try options.share.map { try binding($0, option: "--share", identity: identity) }
+        readOnly += try options.expose.map { try binding($0, option: "--expose", identity: identity) }
+
+        var links: [String: String] = [:]
+        var roots = [profile]
+        if FileSystem.exists(profile + "/bin/sh") {
+            links["/bin/sh"] = profile + "/bin/sh"
+        } else if let shell, FileSystem.exists(shell + "/bin/sh") {
+            links["/bin/sh"] = shell + "/bin/sh"
+            roots.append(shell)
+        } else {
+            Diagnostics.warning("the container has no /bin/sh: neither the environment nor the channel's bash provides bin/sh")
+        }
+        let closure = try store.unorderedClosure(of: try roots.map { try store.storePath(forUserPath: $0) })
+        readOnly += closure.sorted().map { SandboxSpec.Binding(store.absolute($0)) }
+        if options.linkProfile { links[identity.home + "/.cairn-profile"] = profile }
+
+        try checkShares(writable + readOnly.filter { !$0.source.hasPrefix(store.layout.storeDirectory.path + "/") },
+                        home: identity.home)
+        var scratch: [SandboxSpec.Scratch] = []
+        let targets = Set((writable + readOnly).map(\.target))
+        if !targets.contains(identity.home) { scratch.append(.init(identity.home, mode: 0o700)) }
+        if !targets.contains("/tmp") { scratch.append(.init("/tmp", mode: 0o1777)) }
+
+        var environment = ShellEnvironment.make(
+            base: ProcessEnvironment.all(), profile: profile, searchPaths: searchPaths, pure: true, preserve: preserve)
+        environment["HOME"] = identity.home
+        environment["USER"] = identity.name
+        environment["LOGNAME"] = identity.name
+
+        let workingDirectory = options.noCwd ? identity.home : insideCwd
+        let program = try resolve(command, environment: environment, links: links, workingDirectory: workingDirectory)
+        var spec = SandboxSpec(
+            builder: program, arguments: Array(command.dropFirst()), environment: environment,
+            workingDirectory: workingDirectory, readOnlyPaths: readOnly, writablePaths: writable,
+            network: options.network ? .host : .isolated,
+            user: SandboxSpec.BuildUser(uid: identity.uid, gid: identity.gid, userName: identity.name,
+                                        groupName: identity.group, home: identity.home, fullName: "", shell: "/bin/sh"),
+            hostname: Self.hostName())
+        spec.scratchPaths = scratch
+        spec.symlinks = links
+        spec.session = .interactive
+        return spec
+    }
+
+    /// SRC[=DST] of --share or --expose, with relative paths taken from the
+    /// working directory.
+    private func binding(_ text: String, option: String, identity: Identity) throws -> SandboxSpec.Binding {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard let first = parts.first, !first.isEmpty else { throw ValidationError("\(option) needs SRC[=DST], not '\(text)'") }
+        let source = ProcessEnvironment.absolutePath(first)
+        guard FileSystem.exists(source) else { throw ContainerError.noSuchSource(option: option, source) }
+        let target = parts.count == 2 ? parts[1] : identity.mapped(source)
+        guard target.hasPrefix("/") else { throw ValidationError("\(option): the container path '\(target)' must be absolute") }
+        return .init(source, at: target)
+    }
+
+    /// A shared directory must not hold what the container makes itself
+    /// (`/etc`'s files, `/bin/sh`, the store, the home with -P): creating
+    /// them would write into the host's directory, or hide them.
+    private func checkShares(_ bindings: [SandboxSpec.Binding], home: String) throws {
+        var reserved = ["/etc", "/bin", "/dev", "/proc", store.layout.storeDirectory.path]
+        if options.linkProfile { reserved.append(home) }
+        for binding in bindings {
+            let target = binding.target.count > 1 && binding.target.hasSuffix("/") ? String(binding.target.dropLast()) : binding.target
+            if let hidden = reserved.first(where: { $0 == target || target == "/" || $0.hasPrefix(target + "/") }) {
+                throw ContainerError.sharesReserved(binding.source, target: target, reserved: hidden)
+            }
+        }
+    }
+
+    /// The program's path inside: looked up on the container's PATH (store
+    /// paths, the same inside and out) or among the container's own links.
+    private func resolve(_ command: [String], environment: [String: String], links: [String: String],
+                         workingDirectory: String) throws -> String {
+        var name = command.first ?? ""
+        if command.isEmpty {
+            let shell = ProcessEnvironment.value("SHELL").map { FileSystem.baseName($0) } ?? "sh"
+            name = ShellExec.resolve(shell, path: environment["PATH"] ?? "") == nil && links["/bin/sh"] != nil ? "/bin/sh" : shell
+        }
+        if name.hasPrefix("/") { return name }
+        if name.contains("/") { return workingDirectory + "/" + name }
+        if let found = ShellExec.resolve(name, path: environment["PATH"] ?? "") { return found }
+        if links["/bin/" + name] != nil { return "/bin/" + name }
+        throw ContainerError.commandNotFound(name)
+    }
+
+    private static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 65)
+        guard gethostname(&buffer, 64) == 0 else { return "localhost" }
+        let name = String(cString: buffer)
+        return name.isEmpty ? "localhost" : name
+    }
+
+    /// Who the command runs as: the caller, or USER with uid 1000 (-u).
+    struct Identity {
+        var uid: UInt32, gid: UInt32
+        var name: String, group: String
+        var home: String
+        /// The caller's home, which -u moves to /home/USER.
+        var hostHome: String
+
+        init(user: String?) {
+            let account = getpwuid(getuid())
+            let callerName = account.map { String(cString: $0.pointee.pw_name) } ?? ProcessEnvironment.value("USER") ?? "user"
+            hostHome = ProcessEnvironment.value("HOME") ?? account.map { String(cString: $0.pointee.pw_dir) } ?? "/"
+            if let user {
+                uid = 1000; gid = 1000; name = user; group = user; home = "/home/" + user
+            } else {
+                uid = getuid(); gid = getgid(); name = callerName; home = hostHome
+                group = getgrgid(getgid()).map { String(cString: $0.pointee.gr_name) } ?? callerName
+            }
+        }
+
+        /// A host path as the container shows it: under the home, in the new home.
+        func mapped(_ path: String) -> String {
+            guard home != hostHome, hostHome != "/" else { return path }
+            if path == hostHome { return home }
+            if path.hasPrefix(hostHome + "/") { return home + path.dropFirst(hostHome.count) }
+            return path
+        }
+    }
+}
+
+package enum ContainerError: UserFacingError {
+    case noSuchSource(option: String, String)
+    case sharesReserved(String, target: String, reserved: String)
+    case commandNotFound(String)
+
+    package var message: String {
+        switch self {
+        case .noSuchSource(let option, let path): "\(option): '\(path)' does not exist"
+        case .sharesReserved(let source, let target, let reserved):
+            target == source
+                ? "cannot share '\(source)' with the container: it would cover \(reserved), which the container provides itself"
+                : "cannot share '\(source)' at '\(target)' in the container: it would cover \(reserved), which the container provides itself"
+        case .commandNotFound(let name): "\(name): command not found in the container"
+        }
+    }
+
+    package var hint: String? {
+        switch self {
+        case .noSuchSource: "give an existing file or directory"
+        case .sharesReserved: "share a directory below it, or use --no-cwd when it is the working directory"
+        case .commandNotFound: "add the package that provides it; only the environment's programs and /bin/sh are in the container"
+        }
+    }
+}
