@@ -31,9 +31,12 @@ package enum CommandRunner {
         // `cairn package --search-paths` alone means `--search-paths=exact`, as in Guix.
         if arguments.first == "package" { arguments = arguments.map { $0 == "--search-paths" ? "--search-paths=exact" : $0 } }
         // `cairn shell … -- COMMAND ARGS`: the command is not parsed as options.
-        if arguments.first == "shell", let terminator = arguments.firstIndex(of: "--") {
-            ShellCommand.command = Array(arguments[(terminator + 1)...])
-            arguments = Array(arguments[..<terminator])
+        if arguments.first == "shell" {
+            if let terminator = arguments.firstIndex(of: "--") {
+                ShellCommand.command = Array(arguments[(terminator + 1)...])
+                arguments = Array(arguments[..<terminator])
+            }
+            ShellFastPath.run(Array(arguments.dropFirst()), command: ShellCommand.command)
         }
         // Command groups take two words before their operands.
         let words = ["store", "derivation"].contains(arguments.first) ? 2 : 1

@@ -23,6 +23,11 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func layout() throws -> StoreLayout {
+        try Self.layout(storeDirectory: storeDirectory, stateDirectory: stateDirectory)
+    }
+
+    /// The layout from the options' values (nil: the environment or default).
+    static func layout(storeDirectory: String?, stateDirectory: String?) throws -> StoreLayout {
         let environment = ProcessEnvironment.self
         let store = storeDirectory ?? environment.value("CAIRN_STORE_DIR") ?? "/cairn/store"
         let state = stateDirectory ?? environment.value("CAIRN_STATE_DIR") ?? "/cairn/var"

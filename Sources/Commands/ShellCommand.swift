@@ -74,7 +74,7 @@ struct ShellCommand: ParsableCommand {
         let layout = try global.layout()
         global.apply()
         let request = try self.request()
-        let key = ShellCache.key(cacheKeyParts(request, layout: layout))
+        let key = ShellCache.key(Self.cacheKeyParts(request, layout: layout, loadPath: modules.loadPath))
         let cache = ShellCache.standard()
         var item = rebuildCache ? nil : cache?.lookup(key)
         if item == nil { item = try makeProfile(request, layout: layout, cache: cache, key: key) }
@@ -89,25 +89,40 @@ struct ShellCommand: ParsableCommand {
             try FileSystem.symlink(target: item, at: link)
             try store.addIndirectRoot(link: link)
         }
-        let manifest = try ProfileManifest.read(profileItem: item)
         if searchPaths {
+            let manifest = try ProfileManifest.read(profileItem: item)
             let lines = ProfileManifest.searchPathLines(profiles: [item], specs: manifest.searchPaths, kind: pure ? "exact" : "prefix")
             try StandardStreams.output.write(lines.map { $0 + "\n" }.joined())
             return
         }
-        let preserved = try preserve.map { pattern in
+        let preserved = try Self.regexes(preserve)
+        var shell: String?
+        if containerOptions.container && !FileSystem.exists(item + "/bin/sh") {
+            shell = try containerShell(layout: layout, cache: cache)
+        }
+        try Self.enter(item, layout: layout, pure: pure, preserve: preserved,
+                       container: containerOptions.container ? containerOptions.settings : nil, shell: shell)
+    }
+
+    static func regexes(_ patterns: [String]) throws -> [Regex<AnyRegexOutput>] {
+        try patterns.map { pattern in
             do { return try Regex(pattern) } catch { throw ValidationError("invalid regular expression '\(pattern)': \(error)") }
         }
-        if containerOptions.container {
+    }
+
+    /// Runs the command in the environment `item` (or a container of it),
+    /// in place of this process.
+    static func enter(_ item: String, layout: StoreLayout, pure: Bool, preserve: [Regex<AnyRegexOutput>],
+                      container: ContainerSettings?, shell: String?) throws -> Never {
+        let manifest = try ProfileManifest.read(profileItem: item)
+        if let container {
             let store = try LocalStore(layout: layout)
-            let shell = FileSystem.exists(item + "/bin/sh") ? nil : try containerShell(layout: layout, cache: cache)
-            let container = ShellContainer(options: containerOptions, profile: item, shell: shell, store: store,
-                                           searchPaths: manifest.searchPaths, preserve: preserved)
-            try container.run(Self.command)
+            try ShellContainer(options: container, profile: item, shell: shell, store: store,
+                               searchPaths: manifest.searchPaths, preserve: preserve).run(command)
         }
         let environment = ShellEnvironment.make(
-            base: ProcessEnvironment.all(), profile: item, searchPaths: manifest.searchPaths, pure: pure, preserve: preserved)
-        let arguments = Self.command.isEmpty ? [ProcessEnvironment.value("SHELL") ?? "/bin/sh"] : Self.command
+            base: ProcessEnvironment.all(), profile: item, searchPaths: manifest.searchPaths, pure: pure, preserve: preserve)
+        let arguments = command.isEmpty ? [ProcessEnvironment.value("SHELL") ?? "/bin/sh"] : command
         try ShellExec.exec(arguments, environment: environment)
     }
 
@@ -127,11 +142,11 @@ struct ShellCommand: ParsableCommand {
         return request
     }
 
-    private func cacheKeyParts(_ request: ShellRequest, layout: StoreLayout) -> [String] {
+    static func cacheKeyParts(_ request: ShellRequest, layout: StoreLayout, loadPath: [String]) -> [String] {
         var parts = ["cairn-shell-1", CairnVersion.current, ShellExec.executableIdentity(),
                      layout.storeDirectory.path, layout.stateDirectory, SchemeHost.defaultChannel() ?? "",
                      ProcessEnvironment.value("CAIRN_LOAD_PATH") ?? "", ProcessEnvironment.currentDirectory]
-        parts += modules.loadPath.map(ProcessEnvironment.absolutePath)
+        parts += loadPath.map(ProcessEnvironment.absolutePath)
         for (label, values) in [("spec", request.specifications), ("m", request.manifestFiles), ("D", request.development),
                                 ("f", request.packageFiles), ("Df", request.developmentFiles), ("e", request.expressions)] {
             parts += values.map { label + ":" + $0 }
@@ -142,12 +157,16 @@ struct ShellCommand: ParsableCommand {
     /// The store item of the channel's bash, for a container's /bin/sh: built
     /// once, then cached as environments are (keyed by the channel, checked
     /// against the files its evaluation read).
-    private func containerShell(layout: StoreLayout, cache: ShellCache?) throws -> String? {
+    static func containerShellKey(layout: StoreLayout, loadPath: [String]) -> String {
         var parts = ["cairn-container-shell-1", CairnVersion.current, ShellExec.executableIdentity(),
                      layout.storeDirectory.path, layout.stateDirectory, SchemeHost.defaultChannel() ?? "",
                      ProcessEnvironment.value("CAIRN_LOAD_PATH") ?? ""]
-        parts += modules.loadPath.map(ProcessEnvironment.absolutePath)
-        let key = ShellCache.key(parts)
+        parts += loadPath.map(ProcessEnvironment.absolutePath)
+        return ShellCache.key(parts)
+    }
+
+    private func containerShell(layout: StoreLayout, cache: ShellCache?) throws -> String? {
+        let key = Self.containerShellKey(layout: layout, loadPath: modules.loadPath)
         if !rebuildCache, let item = cache?.lookup(key) { return item }
         let store = try LocalStore(layout: layout)
         let interpreter = SchemeHost.makeInterpreter(loadPath: modules.loadPath, withChannel: true)

@@ -40,6 +40,21 @@ struct ContainerOptions: ParsableArguments {
             throw ValidationError("'\(user)' is not a user name")
         }
     }
+
+    var settings: ContainerSettings {
+        ContainerSettings(network: network, share: share, expose: expose, noCwd: noCwd, linkProfile: linkProfile, user: user)
+    }
+}
+
+/// What the container options asked for, as plain values (the fast path of
+/// `cairn shell` fills them without the argument parser).
+struct ContainerSettings {
+    var network = false
+    var share: [String] = []
+    var expose: [String] = []
+    var noCwd = false
+    var linkProfile = false
+    var user: String?
 }
 
 /// Runs a command in a container made of a profile: the profile's closure
@@ -48,7 +63,7 @@ struct ContainerOptions: ParsableArguments {
 /// Nothing else of the host is there, and only the working directory and
 /// `--share`d directories can be written.
 struct ShellContainer {
-    var options: ContainerOptions
+    var options: ContainerSettings
     var profile: String
     /// An item whose `bin/sh` is `/bin/sh` when the profile has none.
     var shell: String?
@@ -109,6 +124,9 @@ struct ShellContainer {
 
         try checkShares(writable + readOnly.filter { !$0.source.hasPrefix(store.layout.storeDirectory.path + "/") },
                         home: identity.home)
+        // The hardware's description, read-only, as Guix's containers have
+        // it: hwloc and MPI libraries find the machine's topology there.
+        if FileSystem.isDirectory("/sys") { readOnly.append(SandboxSpec.Binding("/sys")) }
         var scratch: [SandboxSpec.Scratch] = []
         let targets = Set((writable + readOnly).map(\.target))
         if !targets.contains(identity.home) { scratch.append(.init(identity.home, mode: 0o700)) }
@@ -151,7 +169,7 @@ struct ShellContainer {
     /// (`/etc`'s files, `/bin/sh`, the store, the home with -P): creating
     /// them would write into the host's directory, or hide them.
     private func checkShares(_ bindings: [SandboxSpec.Binding], home: String) throws {
-        var reserved = ["/etc", "/bin", "/dev", "/proc", store.layout.storeDirectory.path]
+        var reserved = ["/etc", "/bin", "/dev", "/proc", "/sys", store.layout.storeDirectory.path]
         if options.linkProfile { reserved.append(home) }
         for binding in bindings {
             let target = binding.target.count > 1 && binding.target.hasSuffix("/") ? String(binding.target.dropLast()) : binding.target
