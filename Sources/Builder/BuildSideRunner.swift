@@ -43,23 +43,37 @@ package struct BuildSideRunner: Sendable {
     /// The loader is the one this process was started with; the libraries
     /// are what it resolves for the runner (`ld.so --list`, which is `ldd`).
     private static func inspect(_ executable: String) throws -> BuildSideRunner {
-        guard let maps = String(validating: (try? FileSystem.readFile("/proc/self/maps")) ?? [], as: UTF8.self),
-              let loaderPath = maps.split(separator: "\n").lazy.compactMap({ line -> String? in
-                  guard let slash = line.firstIndex(of: "/") else { return nil }
-                  let path = String(line[slash...])
-                  return FileSystem.baseName(path).hasPrefix("ld-linux") ? path : nil
-              }).first,
-              let loader = realPath(loaderPath) else {
-            throw RunnerError.noLoader
-        }
+        guard let loader = ownLoader() else { throw RunnerError.noLoader }
+        let libraries = try sharedObjects(of: executable, loader: loader).libraries.map { ($0.name, $0.real) }
+        return BuildSideRunner(executable: executable, loader: loader, libraries: libraries)
+    }
+
+    /// What `loader --list` (which is `ldd`) says `executable` loads: the
+    /// interpreter as the program names it, and each library by soname, by
+    /// the path the loader finds it at, and by its real path.
+    package static func sharedObjects(of executable: String, loader: String)
+        throws -> (interpreter: String?, libraries: [(name: String, listed: String, real: String)]) {
         let listing = try run(loader, ["--list", executable])
-        var libraries: [(String, String)] = []
+        var interpreter: String?
+        var libraries: [(String, String, String)] = []
         for line in listing.split(separator: "\n") {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if let first = words.first, first.hasPrefix("/"), words.count == 2 { interpreter = String(first); continue }
             guard words.count >= 3, words[1] == "=>", words[2].hasPrefix("/"), let real = realPath(String(words[2])) else { continue }
-            libraries.append((String(words[0]), real))
+            libraries.append((String(words[0]), String(words[2]), real))
         }
-        return BuildSideRunner(executable: executable, loader: loader, libraries: libraries)
+        return (interpreter, libraries)
+    }
+
+    /// The dynamic loader this process was started with (its real path).
+    package static func ownLoader() -> String? {
+        guard let maps = String(validating: (try? FileSystem.readFile("/proc/self/maps")) ?? [], as: UTF8.self) else { return nil }
+        let path = maps.split(separator: "\n").lazy.compactMap { line -> String? in
+            guard let slash = line.firstIndex(of: "/") else { return nil }
+            let path = String(line[slash...])
+            return FileSystem.baseName(path).hasPrefix("ld-linux") ? path : nil
+        }.first
+        return path.flatMap(realPath)
     }
 
     /// Read-only bindings for the sandbox.

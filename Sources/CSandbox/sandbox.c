@@ -136,10 +136,11 @@ static int perform(const struct cairn_sandbox_operation *op) {
     }
 }
 
-static void drop_capabilities(void) {
+static void drop_capabilities(unsigned long long keep) {
     // Nothing setuid or file-capable may raise privileges again.
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(CAIRN_SANDBOX_STEP_CAPABILITIES, 0, errno);
     for (int cap = 0; cap < 64; cap++) {
+        if (keep & (1ULL << cap)) continue;
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
             if (errno == EINVAL) break;  // past the kernel's last capability
             fail(CAIRN_SANDBOX_STEP_CAPABILITIES, 1, errno);
@@ -150,7 +151,15 @@ static void drop_capabilities(void) {
     struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct data[2];
     memset(data, 0, sizeof data);
+    for (int i = 0; i < 2; i++) {
+        data[i].permitted = data[i].effective = data[i].inheritable = (unsigned int)(keep >> (32 * i));
+    }
     if (syscall(SYS_capset, &header, data) < 0) fail(CAIRN_SANDBOX_STEP_CAPABILITIES, 3, errno);
+    // Ambient, so they survive execve of an ordinary program.
+    for (int cap = 0; cap < 64; cap++) {
+        if ((keep & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+            fail(CAIRN_SANDBOX_STEP_CAPABILITIES, 4, errno);
+    }
 }
 
 static void redirect_standard_streams(const struct cairn_sandbox_config *c) {
@@ -275,7 +284,7 @@ static int child_main(void *opaque) {
 
     redirect_standard_streams(c);
     close_inherited_descriptors();
-    drop_capabilities();
+    drop_capabilities(c->keep_capabilities);
 
     // Set last: changing credentials clears it. If the parent died before
     // this point the signal would never come, so check its end of the sync

@@ -26,6 +26,7 @@ struct ShellCommand: ParsableCommand {
               cairn shell -D hello              # a shell to hack on GNU hello
               cairn shell hello --search-paths  # the variables, to source elsewhere
               cairn shell -r ./env hello        # ./env is a GC root on the profile
+              cairn shell --check hello         # does ~/.bashrc change PATH?
               cairn shell -C -m manifest.scm -- make   # only the environment and this directory
               cairn shell -C -N --share=$HOME/results -m manifest.scm -- make
             """)
@@ -58,6 +59,9 @@ struct ShellCommand: ParsableCommand {
 
     @Option(name: [.customShort("r"), .customLong("root")], help: ArgumentHelp("Make FILE a symlink to the profile, and a GC root.", valueName: "FILE"))
     var root: String?
+
+    @Flag(help: "Check that the shell's startup files leave the environment's variables alone, then go on.")
+    var check = false
 
     @Flag(name: .customLong("rebuild-cache"), help: "Make the profile again, even if the cache has it.")
     var rebuildCache = false
@@ -96,6 +100,13 @@ struct ShellCommand: ParsableCommand {
             return
         }
         let preserved = try Self.regexes(preserve)
+        if check && !containerOptions.container {
+            let manifest = try ProfileManifest.read(profileItem: item)
+            let environment = ShellEnvironment.make(
+                base: ProcessEnvironment.all(), profile: item, searchPaths: manifest.searchPaths, pure: pure, preserve: preserved)
+            let expected = Set(manifest.searchPaths.map(\.variable)).filter { environment[$0] != nil }.sorted()
+            ShellCheck.run(shell: ProcessEnvironment.value("SHELL") ?? "/bin/sh", environment: environment, expected: expected)
+        }
         var shell: String?
         if containerOptions.container && !FileSystem.exists(item + "/bin/sh") {
             shell = try containerShell(layout: layout, cache: cache)

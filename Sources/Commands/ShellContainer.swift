@@ -26,13 +26,17 @@ struct ContainerOptions: ParsableArguments {
     @Flag(name: [.customShort("P"), .customLong("link-profile")], help: "With -C, link ~/.cairn-profile to the environment in the container.")
     var linkProfile = false
 
+    @Flag(name: [.customShort("W"), .customLong("nesting")], help: "With -C, make cairn work inside: it and the store are there, the store writable.")
+    var nesting = false
+
     @Option(name: [.customShort("u"), .customLong("user")], help: ArgumentHelp("With -C, be USER (uid 1000) with home /home/USER in the container.", valueName: "USER"))
     var user: String?
 
     func validate() throws {
         guard !container else { return }
         let used = [(network, "--network"), (!share.isEmpty, "--share"), (!expose.isEmpty, "--expose"),
-                    (noCwd, "--no-cwd"), (linkProfile, "--link-profile"), (user != nil, "--user")]
+                    (noCwd, "--no-cwd"), (linkProfile, "--link-profile"), (user != nil, "--user"),
+                    (nesting, "--nesting")]
         if let (_, name) = used.first(where: { $0.0 }) {
             throw ValidationError("\(name) can only be used with --container (-C)")
         }
@@ -42,7 +46,8 @@ struct ContainerOptions: ParsableArguments {
     }
 
     var settings: ContainerSettings {
-        ContainerSettings(network: network, share: share, expose: expose, noCwd: noCwd, linkProfile: linkProfile, user: user)
+        ContainerSettings(network: network, share: share, expose: expose, noCwd: noCwd, linkProfile: linkProfile, user: user,
+                          nesting: nesting)
     }
 }
 
@@ -55,6 +60,7 @@ struct ContainerSettings {
     var noCwd = false
     var linkProfile = false
     var user: String?
+    var nesting = false
 }
 
 /// Runs a command in a container made of a profile: the profile's closure
@@ -118,12 +124,19 @@ struct ShellContainer {
         } else {
             Diagnostics.warning("the container has no /bin/sh: neither the environment nor the channel's bash provides bin/sh")
         }
-        let closure = try store.unorderedClosure(of: try roots.map { try store.storePath(forUserPath: $0) })
-        readOnly += closure.sorted().map { SandboxSpec.Binding(store.absolute($0)) }
+        if !options.nesting {
+            let closure = try store.unorderedClosure(of: try roots.map { try store.storePath(forUserPath: $0) })
+            readOnly += closure.sorted().map { SandboxSpec.Binding(store.absolute($0)) }
+        }
         if options.linkProfile { links[identity.home + "/.cairn-profile"] = profile }
 
         try checkShares(writable + readOnly.filter { !$0.source.hasPrefix(store.layout.storeDirectory.path + "/") },
                         home: identity.home)
+        // After the check: nesting shares the store itself.
+        let nesting = options.nesting ? try ShellNesting.make(layout: store.layout) : ShellNesting()
+        readOnly += nesting.readOnly
+        writable += nesting.writable
+        links.merge(nesting.links) { first, _ in first }
         // The hardware's description, read-only, as Guix's containers have
         // it: hwloc and MPI libraries find the machine's topology there.
         if FileSystem.isDirectory("/sys") { readOnly.append(SandboxSpec.Binding("/sys")) }
@@ -137,6 +150,8 @@ struct ShellContainer {
         environment["HOME"] = identity.home
         environment["USER"] = identity.name
         environment["LOGNAME"] = identity.name
+        environment.merge(nesting.environment) { _, nested in nested }
+        if options.nesting { environment["PATH"] = (environment["PATH"].map { $0 + ":" } ?? "") + "/bin" }
 
         let workingDirectory = options.noCwd ? identity.home : insideCwd
         let program = try resolve(command, environment: environment, links: links, workingDirectory: workingDirectory)
@@ -150,6 +165,9 @@ struct ShellContainer {
         spec.scratchPaths = scratch
         spec.symlinks = links
         spec.session = .interactive
+        // A root user's cairn maps root in its builds' namespaces, which the
+        // kernel allows only with CAP_SETFCAP (in the container's namespace).
+        if options.nesting && identity.uid == 0 { spec.keptCapabilities = [31] }
         return spec
     }
 
@@ -236,9 +254,11 @@ package enum ContainerError: UserFacingError {
     case noSuchSource(option: String, String)
     case sharesReserved(String, target: String, reserved: String)
     case commandNotFound(String)
+    case nestingUnavailable(String)
 
     package var message: String {
         switch self {
+        case .nestingUnavailable(let reason): "cannot make cairn work in the container (--nesting): \(reason)"
         case .noSuchSource(let option, let path): "\(option): '\(path)' does not exist"
         case .sharesReserved(let source, let target, let reserved):
             target == source
@@ -253,6 +273,7 @@ package enum ContainerError: UserFacingError {
         case .noSuchSource: "give an existing file or directory"
         case .sharesReserved: "share a directory below it, or use --no-cwd when it is the working directory"
         case .commandNotFound: "add the package that provides it; only the environment's programs and /bin/sh are in the container"
+        case .nestingUnavailable: "leave -W out, or run a cairn whose executable and libraries you can read"
         }
     }
 }

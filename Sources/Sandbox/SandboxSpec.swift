@@ -108,6 +108,10 @@ package struct SandboxSpec: Sendable {
     /// container gets `/bin/sh`).
     package var symlinks: [String: String] = [:]
     package var session: Session = .build
+    /// Capability numbers the program keeps in the sandbox's user namespace
+    /// (ambient). A container whose user is root keeps CAP_SETFCAP (31) so
+    /// that cairn inside may map that user in the namespaces of its builds.
+    package var keptCapabilities: [Int32] = []
     package var network: Network
     package var user: BuildUser
     package var hostname: String

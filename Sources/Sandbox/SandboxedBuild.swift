@@ -201,7 +201,7 @@ package final class SandboxedBuild: Sendable {
         // supplementary groups in the child. An unprivileged caller must deny
         // setgroups to write gid_map, and keeps its supplementary groups (the
         // kernel gives no way to drop them then).
-        let privileged = geteuid() == 0
+        let privileged = geteuid() == 0 && Self.holdsIdentityCapabilities
         var config = cairn_sandbox_config()
         config.isolate_network = spec.network == .isolated ? 1 : 0
         config.setgroups = UnsafePointer(try strings.copy(privileged ? "allow" : "deny"))
@@ -222,6 +222,7 @@ package final class SandboxedBuild: Sendable {
         config.executable = UnsafePointer(try strings.copy(spec.builder))
         config.interactive = spec.session == .interactive ? 1 : 0
         config.status_fd = statusFD
+        config.keep_capabilities = spec.keptCapabilities.reduce(0) { $0 | (1 << UInt64($1)) }
 
         var pid: pid_t = 0
         var failure = cairn_sandbox_failure()
@@ -238,6 +239,18 @@ package final class SandboxedBuild: Sendable {
         if started == 0 { return pid }
         throw error(for: failure, spec: spec, plan: plan, root: root, privileged: privileged)
     }
+
+    /// Whether this process may map other ids and keep setgroups (root with
+    /// CAP_SETUID and CAP_SETGID). Root without them, as in a container
+    /// (`cairn shell -C -W`), maps like an ordinary user.
+    private static let holdsIdentityCapabilities: Bool = {
+        guard let status = try? FileSystem.readFile("/proc/self/status"),
+              let text = String(validating: status, as: UTF8.self),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+              let mask = UInt64(String(line.dropFirst("CapEff:".count).filter { !$0.isWhitespace }), radix: 16) else { return true }
+        let setgid: UInt64 = 1 << 6, setuid: UInt64 = 1 << 7
+        return mask & (setgid | setuid) == (setgid | setuid)
+    }()
 
     private static func kind(_ value: cairn_sandbox_operation_kind) -> Int32 {
         Int32(bitPattern: value.rawValue)

@@ -140,6 +140,19 @@ struct ContainerTests {
         #expect(!FileManager.default.fileExists(atPath: s.t.path("absent")))
     }
 
+    @Test("-W: cairn works in the container and builds into the same store; without -W it is not there",
+          .enabled(if: hasBusybox, skipNote))
+    func nesting() throws {
+        let s = try Setup("container-nest")
+        let expression = "(begin (use-modules (cairn gexp)) (computed-file \"nested\" #~(mkdir #$output)))"
+        let nested = try s.shell(["-C", "-W", "box", "--", "cairn", "build", "-e", expression])
+        #expect(nested.status == 0 && nested.lines.count == 1, "\(nested.output) \(nested.stderr)")
+        let item = nested.lines.first ?? ""
+        #expect(item.hasPrefix(s.t.store + "/") && item.hasSuffix("-nested") && FileManager.default.fileExists(atPath: item), "\(item)")
+        let without = try s.shell(["-C", "box", "--", "cairn", "--version"])
+        #expect(without.status == 127 && without.stderr.contains("cairn: command not found in the container"), "\(without.stderr)")
+    }
+
     @Test("a signal sent to cairn reaches the command, and ends cairn the same way",
           .enabled(if: hasBusybox, skipNote))
     func signals() throws {
@@ -171,16 +184,36 @@ struct ContainerTests {
         let s = try Setup("container-user")
         _ = try TestTools.run("/bin/chown", ["-R", "65534:65534", s.t.root.path])
         _ = try TestTools.run("/bin/chmod", ["755", s.t.root.path])
+        func asNobody(_ arguments: [String]) throws -> ProcessResult {
+            let command = ["env", "HOME=\(s.home)", "XDG_DATA_HOME=\(s.t.path("data"))", "PATH=/usr/bin:/bin",
+                           TestTools.cairn, "shell", "-L", s.t.path("mods")] + arguments
+            return try TestTools.run(
+                "/bin/sh", ["-c", "cd \(Self.quote(s.work)) && exec setpriv --reuid=65534 --regid=65534 --clear-groups --reset-env "
+                            + command.map(Self.quote).joined(separator: " ")])
+        }
         let script = "touch made-inside && touch /etc/x 2>/dev/null; ls /; id -u; cat /etc/shadow 2>/dev/null || echo no-shadow; exit 7"
-        let command = ["env", "HOME=\(s.home)", "XDG_DATA_HOME=\(s.t.path("data"))", "PATH=/usr/bin:/bin",
-                       TestTools.cairn, "shell", "-L", s.t.path("mods"), "-C", "box", "--", "sh", "-c", script]
-        let result = try TestTools.run(
-            "/bin/sh", ["-c", "cd \(Self.quote(s.work)) && exec setpriv --reuid=65534 --regid=65534 --clear-groups --reset-env "
-                        + command.map(Self.quote).joined(separator: " ")])
+        let result = try asNobody(["-C", "box", "--", "sh", "-c", script])
         #expect(result.status == 7, "\(result.stderr)")
         #expect(result.lines == ["bin", "cairn", "dev", "etc", "proc", "sys", "tmp", "65534", "no-shadow"], "\(result.output) \(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: s.work + "/made-inside"))
         #expect(FileManager.default.fileExists(atPath: s.t.path("data/cairn/store")))
+
+        // cairn inside (-W) builds into the user's own store.
+        let expression = "(begin (use-modules (cairn gexp)) (computed-file \"nested\" #~(mkdir #$output)))"
+        let nested = try asNobody(["-C", "-W", "box", "--", "cairn", "build", "-e", expression])
+        #expect(nested.status == 0 && nested.output.hasPrefix("/cairn/store/"), "\(nested.output) \(nested.stderr)")
+        let item = nested.output.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst("/cairn/store/".count)
+        #expect(!item.isEmpty && FileManager.default.fileExists(atPath: s.t.path("data/cairn/store/" + item)), "\(item)")
+
+        // Without -C too; and -N decides the network here as well.
+        #expect(try asNobody(["box", "--", "sh", "-c", "exit 3"]).status == 3)
+        try s.t.write("served/page.txt", "served-page\n")
+        let server = try LocalServer(directory: s.t.path("served"))
+        defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.port)/page.txt"
+        #expect(try asNobody(["-C", "box", "--", "wget", "-q", "-O", "-", url]).status != 0)
+        let shared = try asNobody(["-C", "-N", "box", "--", "wget", "-q", "-O", "-", url])
+        #expect(shared.status == 0 && shared.output == "served-page\n", "\(shared.stderr)")
     }
 }
 

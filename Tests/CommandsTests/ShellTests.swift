@@ -93,4 +93,15 @@ struct ShellTests {
         let nothing = try shell(s, ["--", "true"], in: s.t.path("mods"))
         #expect(nothing.status == 1 && nothing.stderr.contains("no packages given"), "\(nothing.stderr)")
     }
+
+    @Test("--check says which variables the shell's startup files change", .enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/bash")))
+    func check() throws {
+        let s = try Setup("shell-check")
+        let good = try shell(s, ["--check", "wave", "--", "wave"], environment: ["SHELL": "/bin/bash"])
+        #expect(good.status == 0 && good.output == "a-wave\n" && good.stderr.contains("all is well"), "\(good.stderr)")
+        try s.t.write("home/.bashrc", "export PATH=/usr/bin:/bin\n")
+        let clobbered = try shell(s, ["--check", "wave", "--", "wave"], environment: ["SHELL": "/bin/bash"])
+        #expect(clobbered.status == 0 && clobbered.output == "a-wave\n", "\(clobbered.stderr)")
+        #expect(clobbered.stderr.contains("warning: variable 'PATH' is changed by the startup files of '/bin/bash'"), "\(clobbered.stderr)")
+    }
 }

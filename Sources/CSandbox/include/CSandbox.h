@@ -81,6 +81,10 @@ struct cairn_sandbox_config {
     /// status (an int) to `status_fd` before it exits.
     int interactive;
     int status_fd;
+    /// Capabilities (bits of their numbers) the program keeps, as ambient
+    /// capabilities in the sandbox's own user namespace; everything else is
+    /// dropped. 0 for builds.
+    unsigned long long keep_capabilities;
 };
 
 /// Where a start failed. `index` names the operation for the OPERATION step.
