@@ -150,6 +150,8 @@ struct ShellCommand: ParsableCommand {
             request.developmentFiles = files.map(ProcessEnvironment.absolutePath)
         }
         if request.isEmpty { try ShellAuthorization.useWorkingDirectoryFiles(&request) }
+        // As Guix adds glibc-for-fhs: the loader and libraries prebuilt programs look for.
+        if containerOptions.container && containerOptions.emulateFHS { request.specifications.append("glibc") }
         return request
     }
 

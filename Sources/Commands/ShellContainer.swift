@@ -26,6 +26,9 @@ struct ContainerOptions: ParsableArguments {
     @Flag(name: [.customShort("P"), .customLong("link-profile")], help: "With -C, link ~/.cairn-profile to the environment in the container.")
     var linkProfile = false
 
+    @Flag(name: [.customShort("F"), .customLong("emulate-fhs")], help: "With -C, lay the environment out as the FHS says (/bin, /lib, /usr/…), with the channel's glibc, so prebuilt programs run.")
+    var emulateFHS = false
+
     @Flag(name: [.customShort("W"), .customLong("nesting")], help: "With -C, make cairn work inside: it and the store are there, the store writable.")
     var nesting = false
 
@@ -33,21 +36,25 @@ struct ContainerOptions: ParsableArguments {
     var user: String?
 
     func validate() throws {
-        guard !container else { return }
-        let used = [(network, "--network"), (!share.isEmpty, "--share"), (!expose.isEmpty, "--expose"),
-                    (noCwd, "--no-cwd"), (linkProfile, "--link-profile"), (user != nil, "--user"),
-                    (nesting, "--nesting")]
-        if let (_, name) = used.first(where: { $0.0 }) {
-            throw ValidationError("\(name) can only be used with --container (-C)")
+        if nesting && emulateFHS {
+            // -W shows the host's libraries at /lib, where -F puts the environment's.
+            throw ValidationError("--nesting and --emulate-fhs cannot be used together")
         }
         if let user, user.isEmpty || user.contains("/") || user.contains(":") || user.contains("\n") {
             throw ValidationError("'\(user)' is not a user name")
+        }
+        guard !container else { return }
+        let used = [(network, "--network"), (!share.isEmpty, "--share"), (!expose.isEmpty, "--expose"),
+                    (noCwd, "--no-cwd"), (linkProfile, "--link-profile"), (user != nil, "--user"),
+                    (nesting, "--nesting"), (emulateFHS, "--emulate-fhs")]
+        if let (_, name) = used.first(where: { $0.0 }) {
+            throw ValidationError("\(name) can only be used with --container (-C)")
         }
     }
 
     var settings: ContainerSettings {
         ContainerSettings(network: network, share: share, expose: expose, noCwd: noCwd, linkProfile: linkProfile, user: user,
-                          nesting: nesting)
+                          nesting: nesting, emulateFHS: emulateFHS)
     }
 }
 
@@ -61,6 +68,7 @@ struct ContainerSettings {
     var linkProfile = false
     var user: String?
     var nesting = false
+    var emulateFHS = false
 }
 
 /// Runs a command in a container made of a profile: the profile's closure
@@ -132,6 +140,7 @@ struct ShellContainer {
 
         try checkShares(writable + readOnly.filter { !$0.source.hasPrefix(store.layout.storeDirectory.path + "/") },
                         home: identity.home)
+        if options.emulateFHS { links.merge(Self.fhsLinks(profile)) { first, _ in first } }
         // After the check: nesting shares the store itself.
         let nesting = options.nesting ? try ShellNesting.make(layout: store.layout) : ShellNesting()
         readOnly += nesting.readOnly
@@ -151,7 +160,7 @@ struct ShellContainer {
         environment["USER"] = identity.name
         environment["LOGNAME"] = identity.name
         environment.merge(nesting.environment) { _, nested in nested }
-        if options.nesting { environment["PATH"] = (environment["PATH"].map { $0 + ":" } ?? "") + "/bin" }
+        if options.nesting || options.emulateFHS { environment["PATH"] = (environment["PATH"].map { $0 + ":" } ?? "") + "/bin:/usr/bin" }
 
         let workingDirectory = options.noCwd ? identity.home : insideCwd
         let program = try resolve(command, environment: environment, links: links, workingDirectory: workingDirectory)
@@ -169,6 +178,25 @@ struct ShellContainer {
         // kernel allows only with CAP_SETFCAP (in the container's namespace).
         if options.nesting && identity.uid == 0 { spec.keptCapabilities = [31] }
         return spec
+    }
+
+    /// -F: the FHS directories as links into the profile. `/bin` is a
+    /// directory of links (it also holds `/bin/sh`); `/lib` and `/lib64`
+    /// hold glibc's loader and libraries at the paths prebuilt programs name.
+    static func fhsLinks(_ profile: String) -> [String: String] {
+        var links: [String: String] = [:]
+        let bin = profile + "/bin"
+        if let names = try? FileSystem.entryNames(ofDirectory: bin) {
+            for name in names { links["/bin/" + name] = bin + "/" + name }
+        }
+        links["/usr/bin"] = "/bin"
+        for (fhs, directory) in [("/lib", "lib"), ("/lib64", "lib64"), ("/sbin", "sbin"), ("/usr/lib", "lib"),
+                                 ("/usr/lib64", "lib64"), ("/usr/sbin", "sbin"), ("/usr/include", "include"),
+                                 ("/usr/share", "share"), ("/usr/libexec", "libexec")]
+            where FileSystem.isDirectory(profile + "/" + directory) {
+            links[fhs] = profile + "/" + directory
+        }
+        return links
     }
 
     /// SRC[=DST] of --share or --expose, with relative paths taken from the

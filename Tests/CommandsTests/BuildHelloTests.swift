@@ -72,6 +72,12 @@ struct BuildHelloTests {
                                     "readlink /bin/sh; touch inside && touch /etc/x /bin/x \"$CAIRN_ENVIRONMENT/x\" 2>/dev/null || echo refused"])
         #expect(writes.lines.count == 2 && writes.lines[0].hasSuffix("-bash-5.2.15/bin/sh") && writes.lines[1] == "refused", "\(writes.output)\(writes.stderr)")
         #expect(FileManager.default.fileExists(atPath: t.path("work/inside")))
+        // -F: a program built for the FHS elsewhere (a copy of the host's env)
+        // runs on the channel's glibc at /lib64 and /lib; without -F it cannot.
+        try FileManager.default.copyItem(atPath: "/usr/bin/env", toPath: t.path("work/hostenv"))
+        let emulated = try container(["-F", "coreutils", "--", "sh", "-c", "./hostenv echo fhs-works; ls -d /usr/bin /lib64"])
+        #expect(emulated.status == 0 && emulated.lines == ["fhs-works", "/usr/bin", "/lib64"], "\(emulated.output)\(emulated.stderr)")
+        #expect(try container(["coreutils", "--", "sh", "-c", "./hostenv true"]).status != 0)
 
         let zlib = try t.cairn(["build", "zlib"])
         #expect(zlib.status == 0 && zlib.lines.count == 2, "\(zlib.stderr)")

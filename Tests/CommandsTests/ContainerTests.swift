@@ -133,6 +133,8 @@ struct ContainerTests {
 
         let withoutC = try s.shell(["-N", "box", "--", "true"])
         #expect(withoutC.status != 0 && withoutC.stderr.contains("--network can only be used with --container"), "\(withoutC.stderr)")
+        let both = try s.shell(["-C", "-F", "-W", "box", "--", "true"])
+        #expect(both.status == 2 && both.stderr.contains("--nesting and --emulate-fhs cannot be used together"), "\(both.stderr)")
         let etc = try s.shell(["-C", "--share=/etc", "box", "--", "true"])
         #expect(etc.status == 1 && etc.stderr.contains("cannot share '/etc'") && etc.stderr.contains("hint:"), "\(etc.stderr)")
         let absent = try s.shell(["-C", "--expose=\(s.t.path("absent"))", "box", "--", "true"])
