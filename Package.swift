@@ -25,6 +25,8 @@ let package = Package(
             name: "Basics",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Channels: where the package collection comes from (git checkouts, channels.scm).
+        .target(name: "Channels", dependencies: ["Basics"]),
         .target(name: "StoreFormats", dependencies: ["Basics"]),
         // The language knows nothing of stores (ARCHITECTURE.md §5): host hooks are injected.
         .target(
@@ -77,7 +79,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Basics", "StoreFormats", "Store", "Scheme", "Builder", "Sandbox", "Archives", "Packages", "Profiles",
+                "Basics", "StoreFormats", "Store", "Scheme", "Builder", "Sandbox", "Archives", "Packages", "Profiles", "Channels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

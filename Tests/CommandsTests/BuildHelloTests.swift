@@ -76,7 +76,7 @@ struct BuildHelloTests {
         // runs on the channel's glibc at /lib64 and /lib; without -F it cannot.
         try FileManager.default.copyItem(atPath: "/usr/bin/env", toPath: t.path("work/hostenv"))
         let emulated = try container(["-F", "coreutils", "--", "sh", "-c", "./hostenv echo fhs-works; ls -d /usr/bin /lib64"])
-        #expect(emulated.status == 0 && emulated.lines == ["fhs-works", "/usr/bin", "/lib64"], "\(emulated.output)\(emulated.stderr)")
+        #expect(emulated.status == 0 && emulated.lines == ["fhs-works", "/lib64", "/usr/bin"], "\(emulated.output)\(emulated.stderr)")
         #expect(try container(["coreutils", "--", "sh", "-c", "./hostenv true"]).status != 0)
 
         let zlib = try t.cairn(["build", "zlib"])
