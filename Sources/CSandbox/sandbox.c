@@ -112,7 +112,9 @@ static int perform(const struct cairn_sandbox_operation *op) {
     case CAIRN_SANDBOX_WRITE_FILE: {
         // O_NOFOLLOW: a target inside a writable host directory must not
         // follow a symlink a previous build left there.
-        int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (op->data_length > 0 ? O_TRUNC : 0);
+        // A mount point is only created, never written: read-only, so an
+        // existing file there (a running executable) is not refused.
+        int flags = (op->data_length > 0 ? O_WRONLY | O_TRUNC : O_RDONLY) | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
         int fd = open(op->target, flags, op->mode);
         if (fd < 0) return -1;
         int result = write_all(fd, op->data, op->data_length);
@@ -299,9 +301,26 @@ static int child_main(void *opaque) {
         pid_t program = fork();
         if (program < 0) fail(CAIRN_SANDBOX_STEP_FORK, 0, errno);
         if (program > 0) {
-            // The parent learns that execve succeeded from EOF on the report
-            // pipe: only the program's copy may keep it open.
-            close(report_fd);
+            // The init never calls execve, so close-on-exec does nothing for
+            // it: it closes what cairn had open (the store database among
+            // them; the parent learns that execve succeeded from EOF on the
+            // report pipe), and is not dumpable, so the program cannot reach
+            // its descriptors or environment through /proc/1.
+            prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+            for (int fd = 0; fd < 1024; fd++) {
+                if (fd != c->status_fd) close(fd);
+            }
+            if (syscall(__NR_close_range, 1024U, ~0U, 0) < 0) {
+                struct rlimit limit;
+                if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+                    rlim_t end = limit.rlim_cur > 1048576 ? 1048576 : limit.rlim_cur;
+                    for (rlim_t fd = 1024; fd < end; fd++) close((int)fd);
+                }
+            }
+            // Out of the caller's process group: a signal sent to the group
+            // reaches the program once from the group and once through cairn,
+            // not a third time through the init.
+            setpgid(0, 0);
             run_init(program, c->status_fd);
         }
     }

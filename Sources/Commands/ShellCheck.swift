@@ -36,12 +36,15 @@ enum ShellCheck {
         guard let env = ShellExec.resolve("env", path: caller) ?? ShellExec.resolve("env", path: environment["PATH"] ?? ""),
               let program = ShellExec.resolve(shell, path: environment["PATH"] ?? caller) else { return nil }
         var template = Array(((ProcessEnvironment.value("TMPDIR") ?? "/tmp") + "/cairn-check-XXXXXX").utf8CString)
+        // Close-on-exec: nothing of this check may reach the user's shell.
         let output = mkstemp(&template)
         guard output >= 0 else { return nil }
+        _ = fcntl(output, F_SETFD, FD_CLOEXEC)
         let outputPath = String(cString: template)
         defer { close(output); unlink(outputPath) }
         var script: [Int32] = [-1, -1]
         guard pipe(&script) == 0 else { return nil }
+        for end in script { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         let text = "'\(env)' -0 > '\(outputPath)'; exit\n"
         _ = text.utf8CString.withUnsafeBufferPointer { write(script[1], $0.baseAddress, $0.count - 1) }
         close(script[1])
@@ -56,8 +59,14 @@ enum ShellCheck {
         let argv = [strdup(program), strdup("-i"), nil]
         let envp = environment.map { strdup($0.key + "=" + $0.value) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
+        // A session of its own: the interactive shell must not take the
+        // caller's terminal (POSIX_SPAWN_SETSID, 0x80, which Swift does not import).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, 0x80)
         var pid: pid_t = 0
-        guard posix_spawn(&pid, program, &actions, nil, argv, envp) == 0 else { return nil }
+        guard posix_spawn(&pid, program, &actions, &attributes, argv, envp) == 0 else { return nil }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         guard let bytes = try? FileSystem.readFile(outputPath), !bytes.isEmpty else { return nil }

@@ -40,7 +40,7 @@ struct ContainerOptions: ParsableArguments {
             // -W shows the host's libraries at /lib, where -F puts the environment's.
             throw ValidationError("--nesting and --emulate-fhs cannot be used together")
         }
-        if let user, user.isEmpty || user.contains("/") || user.contains(":") || user.contains("\n") {
+        if let user, user.isEmpty || user == "." || user == ".." || user.contains("/") || user.contains(":") || user.contains("\n") {
             throw ValidationError("'\(user)' is not a user name")
         }
         guard !container else { return }
@@ -97,13 +97,27 @@ struct ShellContainer {
         }
         let build = try spec.start()
         cairn_sandbox_forward_signals(build.pid)
-        let end = try build.wait()
-        cairn_sandbox_forward_signals(0)
+        // From here on nothing may throw back to the caller: the command has
+        // run, and the fast path would run it again.
+        let end: SandboxTermination
+        do {
+            // Forwarding stops before the init is reaped, so a late signal
+            // never reaches a recycled pid.
+            end = try build.wait(beforeReaping: { cairn_sandbox_forward_signals(0) })
+        } catch {
+            Diagnostics.error(error)
+            exit(1)
+        }
         switch end {
         case .exited(let status):
             exit(status)
         case .signaled(let signal):
-            // End the same way, so the caller's shell sees the signal.
+            // End the same way, so the caller's shell sees the signal; no
+            // core dump of cairn for the program's crash, no staging
+            // directory left behind (atexit does not run).
+            var none = rlimit(rlim_cur: 0, rlim_max: 0)
+            setrlimit(Int32(RLIMIT_CORE.rawValue), &none)
+            SandboxedBuild.removeStagingDirectories()
             Glibc.signal(signal, SIG_DFL)
             raise(signal)
             exit(128 + signal)
@@ -138,9 +152,9 @@ struct ShellContainer {
         }
         if options.linkProfile { links[identity.home + "/.cairn-profile"] = profile }
 
-        try checkShares(writable + readOnly.filter { !$0.source.hasPrefix(store.layout.storeDirectory.path + "/") },
-                        home: identity.home)
         if options.emulateFHS { links.merge(Self.fhsLinks(profile)) { first, _ in first } }
+        try checkShares(writable + readOnly.filter { !$0.source.hasPrefix(store.layout.storeDirectory.path + "/") },
+                        home: identity.home, links: Array(links.keys))
         // After the check: nesting shares the store itself.
         let nesting = options.nesting ? try ShellNesting.make(layout: store.layout) : ShellNesting()
         readOnly += nesting.readOnly
@@ -202,23 +216,27 @@ struct ShellContainer {
     /// SRC[=DST] of --share or --expose, with relative paths taken from the
     /// working directory.
     private func binding(_ text: String, option: String, identity: Identity) throws -> SandboxSpec.Binding {
-        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-        guard let first = parts.first, !first.isEmpty else { throw ValidationError("\(option) needs SRC[=DST], not '\(text)'") }
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard let first = parts.first, !first.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
+            throw ValidationError("\(option) needs SRC[=DST], not '\(text)'")
+        }
         let source = ProcessEnvironment.absolutePath(first)
         guard FileSystem.exists(source) else { throw ContainerError.noSuchSource(option: option, source) }
-        let target = parts.count == 2 ? parts[1] : identity.mapped(source)
-        guard target.hasPrefix("/") else { throw ValidationError("\(option): the container path '\(target)' must be absolute") }
+        let given = parts.count == 2 ? parts[1] : identity.mapped(source)
+        guard given.hasPrefix("/"), let target = Self.normalized(given), !target.split(separator: "/").contains("..") else {
+            throw ValidationError("\(option): the container path '\(given)' must be absolute, without '..'")
+        }
         return .init(source, at: target)
     }
 
     /// A shared directory must not hold what the container makes itself
     /// (`/etc`'s files, `/bin/sh`, the store, the home with -P): creating
     /// them would write into the host's directory, or hide them.
-    private func checkShares(_ bindings: [SandboxSpec.Binding], home: String) throws {
-        var reserved = ["/etc", "/bin", "/dev", "/proc", "/sys", store.layout.storeDirectory.path]
+    private func checkShares(_ bindings: [SandboxSpec.Binding], home: String, links: [String]) throws {
+        var reserved = ["/etc", "/bin", "/dev", "/proc", "/sys", store.layout.storeDirectory.path] + links
         if options.linkProfile { reserved.append(home) }
         for binding in bindings {
-            let target = binding.target.count > 1 && binding.target.hasSuffix("/") ? String(binding.target.dropLast()) : binding.target
+            let target = binding.target
             if let hidden = reserved.first(where: { $0 == target || target == "/" || $0.hasPrefix(target + "/") }) {
                 throw ContainerError.sharesReserved(binding.source, target: target, reserved: hidden)
             }
@@ -234,11 +252,28 @@ struct ShellContainer {
             let shell = ProcessEnvironment.value("SHELL").map { FileSystem.baseName($0) } ?? "sh"
             name = ShellExec.resolve(shell, path: environment["PATH"] ?? "") == nil && links["/bin/sh"] != nil ? "/bin/sh" : shell
         }
-        if name.hasPrefix("/") { return name }
-        if name.contains("/") { return workingDirectory + "/" + name }
-        if let found = ShellExec.resolve(name, path: environment["PATH"] ?? "") { return found }
+        if name.hasPrefix("/") { return Self.normalized(name) ?? name }
+        if name.contains("/") { return Self.normalized(workingDirectory + "/" + name) ?? name }
+        // /bin and /usr/bin are the container's own: looked up among its links.
+        let storePath = (environment["PATH"] ?? "").split(separator: ":").filter { $0 != "/bin" && $0 != "/usr/bin" }
+        if let found = ShellExec.resolve(name, path: storePath.joined(separator: ":")) { return found }
         if links["/bin/" + name] != nil { return "/bin/" + name }
         throw ContainerError.commandNotFound(name)
+    }
+
+    /// `path` without empty, `.` and `..` components (`..` taken lexically,
+    /// as the container has no host symlinks to follow); nil when not absolute.
+    static func normalized(_ path: String) -> String? {
+        guard path.hasPrefix("/") else { return nil }
+        var components: [Substring] = []
+        for component in path.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": if !components.isEmpty { components.removeLast() }
+            default: components.append(component)
+            }
+        }
+        return "/" + components.joined(separator: "/")
     }
 
     private static func hostName() -> String {
@@ -259,7 +294,10 @@ struct ShellContainer {
         init(user: String?) {
             let account = getpwuid(getuid())
             let callerName = account.map { String(cString: $0.pointee.pw_name) } ?? ProcessEnvironment.value("USER") ?? "user"
-            hostHome = ProcessEnvironment.value("HOME") ?? account.map { String(cString: $0.pointee.pw_dir) } ?? "/"
+            // An absolute home other than `/`, without trailing slashes; else /home/NAME.
+            let given = ProcessEnvironment.value("HOME") ?? account.map { String(cString: $0.pointee.pw_dir) } ?? ""
+            let normalized = ShellContainer.normalized(given) ?? "/"
+            hostHome = normalized == "/" || normalized == "/tmp" ? "/home/" + callerName : normalized
             if let user {
                 uid = 1000; gid = 1000; name = user; group = user; home = "/home/" + user
             } else {

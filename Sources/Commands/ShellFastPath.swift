@@ -55,7 +55,9 @@ enum ShellFastPath {
         func value(_ argument: String, _ long: String) -> String? {
             if argument.hasPrefix(long + "=") { return String(argument.dropFirst(long.count + 1)) }
             index += 1
-            return index < arguments.count ? arguments[index] : nil
+            // A value that looks like an option is the full parser's to judge.
+            guard index < arguments.count, !arguments[index].hasPrefix("-") else { return nil }
+            return arguments[index]
         }
         while index < arguments.count {
             let argument = arguments[index]

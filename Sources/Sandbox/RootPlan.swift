@@ -117,6 +117,14 @@ struct RootPlan {
         /// Where the claim came from, to name it in errors.
         var origin: String
 
+        /// A file with contents or a link: made in place, not mounted.
+        var writesIntoEnclosing: Bool {
+            switch kind {
+            case .file, .symlink: true
+            default: false
+            }
+        }
+
         /// A claim inside which others may go: what the caller gave as
         /// writable, or a scratch tmpfs of the sandbox's own.
         var isWritableBind: Bool {
@@ -251,6 +259,11 @@ struct RootPlan {
                     throw SandboxError.conflictingPaths(claim.target, enclosing.origin, claim.origin)
                 }
                 if !enclosing.isWritableBind {
+                    throw SandboxError.conflictingPaths(claim.target, enclosing.origin, claim.origin)
+                }
+                // A file or link of the sandbox's own inside the caller's
+                // directory would be written into that host directory.
+                if case .bind = enclosing.kind, claim.writesIntoEnclosing {
                     throw SandboxError.conflictingPaths(claim.target, enclosing.origin, claim.origin)
                 }
             }

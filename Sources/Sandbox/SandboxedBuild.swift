@@ -45,8 +45,8 @@ package final class SandboxedBuild: Sendable {
     }
 
     /// Waits for the builder to end. Blocks the calling thread.
-    package func wait() throws -> SandboxTermination {
-        let initEnd = try waitForPID1()
+    package func wait(beforeReaping: () -> Void = {}) throws -> SandboxTermination {
+        let initEnd = try waitForPID1(beforeReaping: beforeReaping)
         // The program's own end, when the init reported it; otherwise the
         // init's (it was killed before the program ended).
         guard let statusPipe else { return initEnd }
@@ -56,7 +56,7 @@ package final class SandboxedBuild: Sendable {
         return Self.termination(status)
     }
 
-    private func waitForPID1() throws -> SandboxTermination {
+    private func waitForPID1(beforeReaping: () -> Void) throws -> SandboxTermination {
         // Learn that it ended without reaping it, then reap under the lock,
         // so `kill` from another thread never races with pid reuse.
         var info = siginfo_t()
@@ -65,6 +65,7 @@ package final class SandboxedBuild: Sendable {
             if errno == ECHILD, let done = outcome.withLock({ $0 }) { return done }
             throw SandboxError.system(SystemError("wait for the builder of", stagingRoot))
         }
+        beforeReaping()
         let termination = outcome.withLock { outcome -> SandboxTermination in
             if let done = outcome { return done }
             let done = Self.reap(pid)
@@ -136,7 +137,9 @@ package final class SandboxedBuild: Sendable {
         }
     }
 
-    private static func removeStagingDirectories() {
+    /// Removes the staging directories now (atexit does it otherwise), for
+    /// a process about to end by a signal.
+    package static func removeStagingDirectories() {
         stagingDirectories.withLock { directories in
             for directory in directories.values { rmdir(directory) }
             directories.removeAll()

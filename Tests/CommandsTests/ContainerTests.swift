@@ -89,6 +89,14 @@ struct ContainerTests {
         #expect(!FileManager.default.fileExists(atPath: s.home + "/in-home"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/in-tmp"))
 
+        // The init keeps none of cairn's descriptors (the store database
+        // among them), and cairn's environment is out of the command's reach.
+        let initState = try s.shell(["-C", "box", "--", "sh", "-c", "cat /proc/1/environ 2>/dev/null || echo no-environ; set -- $(ls /proc/1/fd 2>/dev/null); echo $#"])
+        // At most the status pipe it reports on.
+        #expect(initState.lines.first == "no-environ" && ["0", "1"].contains(initState.lines.last ?? ""), "\(initState.output)")
+        try s.t.write("work/script.sh", "#!/bin/sh\necho from-script\n", executable: true)
+        #expect(try s.shell(["-C", "box", "--", "./script.sh"]).output == "from-script\n")
+
         let missing = try s.shell(["-C", "box", "--", "gcc"])
         #expect(missing.status == 127 && missing.stderr.contains("gcc: command not found in the container"), "\(missing.stderr)")
     }
@@ -137,6 +145,12 @@ struct ContainerTests {
         #expect(both.status == 2 && both.stderr.contains("--nesting and --emulate-fhs cannot be used together"), "\(both.stderr)")
         let etc = try s.shell(["-C", "--share=/etc", "box", "--", "true"])
         #expect(etc.status == 1 && etc.stderr.contains("cannot share '/etc'") && etc.stderr.contains("hint:"), "\(etc.stderr)")
+        // The same path spelled otherwise is the same path.
+        let spelled = try s.shell(["-C", "--share=\(results)=//etc/", "box", "--", "true"])
+        #expect(spelled.status == 1 && spelled.stderr.contains("it would cover /etc"), "\(spelled.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: results + "/passwd"))
+        let noSource = try s.shell(["-C", "--share==/data", "box", "--", "true"])
+        #expect(noSource.status != 0 && noSource.stderr.contains("--share needs SRC[=DST]"), "\(noSource.stderr)")
         let absent = try s.shell(["-C", "--expose=\(s.t.path("absent"))", "box", "--", "true"])
         #expect(absent.status == 1 && absent.stderr.contains("does not exist"), "\(absent.stderr)")
         #expect(!FileManager.default.fileExists(atPath: s.t.path("absent")))
