@@ -29,6 +29,10 @@ struct ReplCommand: ParsableCommand {
     var script: [String] = []
 
     func run() throws {
+        // The passthrough operands swallow --help; as `guile --help`, it asks for help.
+        if expressions == nil, let first = script.first, first == "--help" || first == "-h" {
+            throw CleanExit.helpRequest(self)
+        }
         let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath)
         let runtime = interpreter.runtime
         // The process ends as soon as the program does: freeing the heap the

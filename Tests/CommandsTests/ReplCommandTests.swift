@@ -24,6 +24,15 @@ import Testing
         #expect(result.output == "(\"\(file.path)\" \"a\" \"--b\")\n")
     }
 
+    @Test func helpIsHelpNotAScript() throws {
+        let result = try TestTools.run(TestTools.cairn, ["repl", "--help"])
+        #expect(result.status == 0 && result.output.hasPrefix("OVERVIEW: Evaluate Scheme"), "\(result.output)\(result.stderr)")
+        // After a script's name, --help is the script's argument.
+        let file = try script("(write (cdr (command-line)))")
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(try TestTools.run(TestTools.cairn, ["repl", file.path, "--help"]).output == "(\"--help\")")
+    }
+
     @Test func exitCodesAndErrors() throws {
         #expect(try TestTools.run(TestTools.cairn, ["repl", "-c", "(exit 7)"]).status == 7)
         let failed = try TestTools.run(TestTools.cairn, ["repl", "-c", "(display \"before\") (car '())"])
