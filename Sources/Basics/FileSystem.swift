@@ -128,6 +128,13 @@ package enum FileSystem {
         }
     }
 
+    /// `path` with every symbolic link resolved; nil when it does not exist.
+    package static func realPath(_ path: String) -> String? {
+        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     package static func readFile(_ path: String) throws -> [UInt8] {
         try OpenFile(path, flags: O_RDONLY).readAll()
     }

@@ -34,7 +34,7 @@ package struct BuildSideRunner: Sendable {
             executable = FileSystem.directoryName(own) + "/cairn-builder"
         }
         if let known = cache.withLock({ $0[executable] }) { return known }
-        guard let real = realPath(executable), access(real, X_OK) == 0 else { throw RunnerError.missing(executable) }
+        guard let real = FileSystem.realPath(executable), access(real, X_OK) == 0 else { throw RunnerError.missing(executable) }
         let runner = try inspect(real)
         cache.withLock { $0[executable] = runner }
         return runner
@@ -59,7 +59,7 @@ package struct BuildSideRunner: Sendable {
         for line in listing.split(separator: "\n") {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if let first = words.first, first.hasPrefix("/"), words.count == 2 { interpreter = String(first); continue }
-            guard words.count >= 3, words[1] == "=>", words[2].hasPrefix("/"), let real = realPath(String(words[2])) else { continue }
+            guard words.count >= 3, words[1] == "=>", words[2].hasPrefix("/"), let real = FileSystem.realPath(String(words[2])) else { continue }
             libraries.append((String(words[0]), String(words[2]), real))
         }
         return (interpreter, libraries)
@@ -73,7 +73,7 @@ package struct BuildSideRunner: Sendable {
             let path = String(line[slash...])
             return FileSystem.baseName(path).hasPrefix("ld-linux") ? path : nil
         }.first
-        return path.flatMap(realPath)
+        return path.flatMap(FileSystem.realPath)
     }
 
     /// Read-only bindings for the sandbox.
@@ -89,41 +89,12 @@ package struct BuildSideRunner: Sendable {
          ["--library-path", Self.insideDirectory + "/lib", Self.insideDirectory + "/cairn-builder"] + arguments)
     }
 
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
     /// Runs `program` and returns its standard output (it must exit 0).
     private static func run(_ program: String, _ arguments: [String]) throws -> String {
-        var descriptors: [Int32] = [0, 0]
-        guard pipe(&descriptors) == 0 else { throw RunnerError.inspectionFailed(program) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, descriptors[1], 1)
-        posix_spawn_file_actions_addclose(&actions, descriptors[0])
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        let started = posix_spawn(&pid, program, &actions, nil, argv, environ)
-        close(descriptors[1])
-        defer { close(descriptors[0]) }
-        guard started == 0 else { throw RunnerError.inspectionFailed(program) }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptors[0], $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            output += buffer[..<count]
+        guard let result = Subprocess.output(program, arguments), result.status == 0 else {
+            throw RunnerError.inspectionFailed(program)
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        guard status == 0 else { throw RunnerError.inspectionFailed(program) }
-        return String(decoding: output, as: UTF8.self)
+        return result.output
     }
 }
 

@@ -156,10 +156,7 @@ struct ShellCommand: ParsableCommand {
     }
 
     static func cacheKeyParts(_ request: ShellRequest, layout: StoreLayout, loadPath: [String]) -> [String] {
-        var parts = ["cairn-shell-1", CairnVersion.current, ShellExec.executableIdentity(),
-                     layout.storeDirectory.path, layout.stateDirectory, SchemeHost.defaultChannel() ?? "",
-                     ProcessEnvironment.value("CAIRN_LOAD_PATH") ?? "", ProcessEnvironment.currentDirectory]
-        parts += loadPath.map(ProcessEnvironment.absolutePath)
+        var parts = evaluationKeyParts("cairn-shell-2", layout: layout, loadPath: loadPath) + [ProcessEnvironment.currentDirectory]
         for (label, values) in [("spec", request.specifications), ("m", request.manifestFiles), ("D", request.development),
                                 ("f", request.packageFiles), ("Df", request.developmentFiles), ("e", request.expressions)] {
             parts += values.map { label + ":" + $0 }
@@ -167,15 +164,19 @@ struct ShellCommand: ParsableCommand {
         return parts
     }
 
+    /// What any cached evaluation depends on besides the files it read: this
+    /// cairn, the store, the channel and the module path.
+    static func evaluationKeyParts(_ kind: String, layout: StoreLayout, loadPath: [String]) -> [String] {
+        [kind, CairnVersion.current, ShellExec.executableIdentity(), layout.storeDirectory.path, layout.stateDirectory,
+         SchemeHost.defaultChannel() ?? "", ProcessEnvironment.value("CAIRN_LOAD_PATH") ?? ""]
+            + loadPath.map(ProcessEnvironment.absolutePath)
+    }
+
     /// The store item of the channel's bash, for a container's /bin/sh: built
     /// once, then cached as environments are (keyed by the channel, checked
     /// against the files its evaluation read).
     static func containerShellKey(layout: StoreLayout, loadPath: [String]) -> String {
-        var parts = ["cairn-container-shell-1", CairnVersion.current, ShellExec.executableIdentity(),
-                     layout.storeDirectory.path, layout.stateDirectory, SchemeHost.defaultChannel() ?? "",
-                     ProcessEnvironment.value("CAIRN_LOAD_PATH") ?? ""]
-        parts += loadPath.map(ProcessEnvironment.absolutePath)
-        return ShellCache.key(parts)
+        ShellCache.key(evaluationKeyParts("cairn-container-shell-1", layout: layout, loadPath: loadPath))
     }
 
     private func containerShell(layout: StoreLayout, cache: ShellCache?) throws -> String? {

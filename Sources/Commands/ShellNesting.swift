@@ -17,7 +17,7 @@ struct ShellNesting {
 
     static func make(layout: StoreLayout) throws -> ShellNesting {
         var nesting = ShellNesting()
-        guard let executable = realPath("/proc/self/exe"), let loader = BuildSideRunner.ownLoader() else {
+        guard let executable = FileSystem.realPath("/proc/self/exe"), let loader = BuildSideRunner.ownLoader() else {
             throw ContainerError.nestingUnavailable("cannot find this cairn or the dynamic loader it runs with")
         }
         let runner = FileSystem.directoryName(executable) + "/cairn-builder"
@@ -37,7 +37,7 @@ struct ShellNesting {
                 nesting.readOnly.append(.init(real, at: path))
             }
         }
-        if let channel = SchemeHost.defaultChannel(), let real = realPath(channel) {
+        if let channel = SchemeHost.defaultChannel(), let real = FileSystem.realPath(channel) {
             nesting.readOnly.append(.init(real, at: channel))
             nesting.environment["CAIRN_CHANNEL_DIR"] = channel
         }
@@ -73,11 +73,5 @@ struct ShellNesting {
             return String(decoding: bytes[offset..<(offset + size - 1)], as: UTF8.self)
         }
         return nil
-    }
-
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 }
