@@ -7,7 +7,11 @@ import Scheme
 /// path (Guix's `source-module-closure`), copied as `a/b/c.scm` into one
 /// store directory the runner gets with `-L`.
 enum ModuleImport {
-    static func closure(of names: [[String]], loadPath: [String]) throws -> [(relative: String, file: String)] {
+    /// `ensureReadable` refuses files a confined evaluation may not read
+    /// (a module file that is a symlink out of the load path).
+    static func closure(
+        of names: [[String]], loadPath: [String], ensureReadable: (String) throws -> Void = { _ in }
+    ) throws -> [(relative: String, file: String)] {
         var pending = names
         var seen = Set<[String]>()
         var found: [(String, String)] = []
@@ -21,6 +25,7 @@ enum ModuleImport {
                 }
                 continue  // a module of the language itself, such as (srfi srfi-1)
             }
+            try ensureReadable(file)
             found.append((relative, file))
             pending += try usedModules(file)
         }

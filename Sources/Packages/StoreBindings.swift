@@ -58,6 +58,9 @@ package enum StoreBindings {
             let name = try args[0].expectString("add-to-store", 1).string
             let file = try args[1].expectString("add-to-store", 2).string
             let recursive = args.count > 2 ? args[2].isTrue : true
+            // `local-file` lands here: under confinement a manifest cannot
+            // copy /etc/shadow into the store (nor hash it into a path).
+            try runtime.ensureReadable(file)
             return try storeErrors("add-to-store") {
                 FileReads.observer?(ProcessEnvironment.absolutePath(file))
                 return .string(try session.addFile(name: name, path: file, recursive: recursive).absolute(in: directory))
@@ -73,7 +76,7 @@ package enum StoreBindings {
                 }
                 return parts
             }
-            let files = try ModuleImport.closure(of: names, loadPath: runtime.modules.loadPath)
+            let files = try ModuleImport.closure(of: names, loadPath: runtime.modules.loadPath, ensureReadable: runtime.ensureReadable)
             for file in files { FileReads.observer?(ProcessEnvironment.absolutePath(file.file)) }
             let staged = try ModuleImport.stage(files)
             defer { _ = try? FileSystem.removeTree(staged) }

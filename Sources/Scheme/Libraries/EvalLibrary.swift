@@ -66,6 +66,7 @@ extension Libraries {
         }
         library.define("load", arity: 1, 2) { args in
             let path = try args[0].expectString("load", 1).string
+            try runtime.ensureReadable(path)
             let forms = try runtime.modules.readSource(path)
             let compiler = Compiler(runtime: runtime, module: runtime.currentModule ?? runtime.modules.user)
             let saved = runtime.currentModule
@@ -76,7 +77,10 @@ extension Libraries {
         }
         library.alias("primitive-load", to: "load")
         library.define("add-to-load-path") { directory in
-            runtime.modules.loadPath.insert(try directory.expectString("add-to-load-path", 1).string, at: 0)
+            let path = try directory.expectString("add-to-load-path", 1).string
+            // Refused up front: a module file found there would be refused anyway.
+            try runtime.ensureReadable(path)
+            runtime.modules.loadPath.insert(path, at: 0)
             return .unspecified
         }
         library.define("macroexpand") { form in

@@ -6,21 +6,32 @@ import Glibc
 extension Libraries {
     static func installFilePorts(into library: inout LibraryBuilder) {
         let runtime = library.runtime
+        // Every file primitive names its path through these two, so a
+        // confined runtime (see `Confinement`) is asked before the kernel is.
+        func readable(_ value: Value, _ who: String) throws -> String {
+            let name = try path(value, who)
+            try runtime.ensureReadable(name)
+            return name
+        }
+        func writable(_ value: Value, _ who: String) throws -> String {
+            let name = try path(value, who)
+            try runtime.ensureWritable(name)
+            return name
+        }
         // Guile's keyword options (#:binary, #:encoding) are accepted and
         // ignored: Cairn's file ports are always UTF-8 text.
         library.define("open-input-file", arity: 1, nil) { args in
-            .object(try openInputFile(try path(args[0], "open-input-file")))
+            .object(try openInputFile(try readable(args[0], "open-input-file")))
         }
         library.define("open-output-file", arity: 1, nil) { args in
-            .object(try openOutputFile(try path(args[0], "open-output-file"), append: false))
+            .object(try openOutputFile(try writable(args[0], "open-output-file"), append: false))
         }
         library.define("open-file", arity: 2, nil) { args in
-            let name = try path(args[0], "open-file")
             let mode = try args[1].expectString("open-file", 2).string.filter { !"b0le".contains($0) }
             switch mode {
-            case "r": return .object(try openInputFile(name))
-            case "w": return .object(try openOutputFile(name, append: false))
-            case "a": return .object(try openOutputFile(name, append: true))
+            case "r": return .object(try openInputFile(try readable(args[0], "open-file")))
+            case "w": return .object(try openOutputFile(try writable(args[0], "open-file"), append: false))
+            case "a": return .object(try openOutputFile(try writable(args[0], "open-file"), append: true))
             default:
                 throw SchemeError(
                     .misc, who: "open-file",
@@ -29,29 +40,29 @@ extension Libraries {
             }
         }
         library.define("call-with-input-file", arity: 2, nil) { args in
-            let port = try openInputFile(try path(args[0], "call-with-input-file"))
+            let port = try openInputFile(try readable(args[0], "call-with-input-file"))
             defer { _ = try? port.close() }
             return try runtime.apply(args[1], [.object(port)])
         }
         library.define("call-with-output-file", arity: 2, nil) { args in
-            let port = try openOutputFile(try path(args[0], "call-with-output-file"), append: false)
+            let port = try openOutputFile(try writable(args[0], "call-with-output-file"), append: false)
             let result = try closing(port) { try runtime.apply(args[1], [.object(port)]) }
             return result
         }
         library.define("with-output-to-file", arity: 2, nil) { args in
-            let port = try openOutputFile(try path(args[0], "with-output-to-file"), append: false)
+            let port = try openOutputFile(try writable(args[0], "with-output-to-file"), append: false)
             return try closing(port) {
                 try withPort(\.currentOutputPort, .object(port), runtime) { try runtime.apply(args[1], []) }
             }
         }
         library.define("with-error-to-file", arity: 2, nil) { args in
-            let port = try openOutputFile(try path(args[0], "with-error-to-file"), append: false)
+            let port = try openOutputFile(try writable(args[0], "with-error-to-file"), append: false)
             return try closing(port) {
                 try withPort(\.currentErrorPort, .object(port), runtime) { try runtime.apply(args[1], []) }
             }
         }
         library.define("with-input-from-file", arity: 2, nil) { args in
-            let port = try openInputFile(try path(args[0], "with-input-from-file"))
+            let port = try openInputFile(try readable(args[0], "with-input-from-file"))
             defer { _ = try? port.close() }
             return try withPort(\.currentInputPort, .object(port), runtime) { try runtime.apply(args[1], []) }
         }
@@ -88,17 +99,17 @@ extension Libraries {
         }
 
         library.define("file-exists?") { v in
-            let name = try path(v, "file-exists?")
+            let name = try readable(v, "file-exists?")
             var info = stat()
             return .boolean(stat(name, &info) == 0)
         }
         library.define("file-is-directory?") { v in
-            let name = try path(v, "file-is-directory?")
+            let name = try readable(v, "file-is-directory?")
             var info = stat()
             return .boolean(stat(name, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR)
         }
         library.define("delete-file") { v in
-            let name = try path(v, "delete-file")
+            let name = try writable(v, "delete-file")
             guard unlink(name) == 0 else { throw SystemErrors.error("delete-file", code: errno, detail: v.written()) }
             return .unspecified
         }

@@ -13,12 +13,17 @@ extension Libraries {
 
     package static func installSystem(into library: inout LibraryBuilder) {
         _ = startTime
+        let runtime = library.runtime
         library.define("getenv") { name in
             let key = try environmentName(name, "getenv")
             guard let value = getenv(key) else { return .false }
             return .string(String(cString: value))
         }
         library.define("setenv") { name, value in
+            // Cairn's environment reaches the programs it runs (`cairn shell`
+            // starts the user's shell with it), so confined code must not
+            // set, say, LD_PRELOAD.
+            try runtime.ensureUnconfined(.changeEnvironment(call: ConfinementViolation.call("setenv", [name, value])))
             let key = try environmentName(name, "setenv")
             if value.isFalse {
                 unsetenv(key)
@@ -31,11 +36,13 @@ extension Libraries {
             return .unspecified
         }
         library.define("unsetenv") { name in
+            try runtime.ensureUnconfined(.changeEnvironment(call: ConfinementViolation.call("unsetenv", [name])))
             unsetenv(try environmentName(name, "unsetenv"))
             return .unspecified
         }
         library.define("environ", arity: 0, 1) { args in
             if let replacement = args.first {
+                try runtime.ensureUnconfined(.changeEnvironment(call: ConfinementViolation.call("environ", args)))
                 // (environ list) replaces the whole environment with "NAME=value" strings.
                 var pairs: [(String, String)] = []
                 for entry in try replacement.expectList("environ", 1) {

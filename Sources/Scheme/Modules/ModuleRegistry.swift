@@ -120,6 +120,9 @@ package final class ModuleRegistry {
             throw SchemeError(.module, message: "no code for module \(display)",
                               hint: "\(searched); add the directory holding \(relative) with -L DIR or CAIRN_LOAD_PATH")
         }
+        // A module file that is a symlink out of the load path is a read
+        // like any other under confinement.
+        try runtime.ensureReadable(path)
         loading.append(name)
         defer { loading.removeLast() }
         let forms = try readSource(path)

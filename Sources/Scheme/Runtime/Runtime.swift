@@ -25,6 +25,14 @@ package final class Runtime {
     /// One node per keyword, symbol and small immediate constant, shared by
     /// all code (see `Compiler.constant`).
     var sharedConstants: [SharedConstantKey: ConstantNode] = [:]
+    /// What host-side code may read, write and run (see `Confinement`); nil,
+    /// the default, confines nothing. Set it before evaluating anything.
+    package var confinement: Confinement? {
+        didSet { applyConfinement(confinement) }
+    }
+    /// The resolved form of `confinement`, which file primitives consult.
+    var confinedPaths: ConfinedPaths?
+    var confinementStubsInstalled = false
 
     package init() {
         modules = ModuleRegistry(runtime: self)
@@ -55,6 +63,15 @@ extension Runtime {
             // Errors found while compiling (an unknown module, a bad special
             // form deep inside) point at the top-level form at least.
             if let location = form.asPair?.location {
+                error.location = location
+                error.expression = form
+            }
+            throw error
+        } catch var error as SchemeError where error.reportsAtToplevelForm {
+            if let location = form.asPair?.location, !error.mentions(location.file.name) {
+                // The innermost position stays in the backtrace, which this
+                // outermost frame makes long enough to be shown.
+                error.backtrace.append(SchemeError.Frame(procedure: nil, location: location, expression: form))
                 error.location = location
                 error.expression = form
             }

@@ -53,6 +53,10 @@ package struct SchemeError: Error, @unchecked Sendable {
     /// Handlers at this depth of the handler stack and deeper have seen the
     /// error already (it was raised inside one of them).
     package var handlerBarrier = Int.max
+    /// Reported at the top-level form being evaluated when neither the
+    /// position nor the backtrace is in that form's file: a refusal deep in
+    /// a channel's `local-file` then names the manifest line that asked.
+    package var reportsAtToplevelForm = false
 
     package init(
         _ kind: Kind, who: String? = nil, message: String, irritants: [Value] = [],
