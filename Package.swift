@@ -26,7 +26,7 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         // Channels: where the package collection comes from (git checkouts, channels.scm).
-        .target(name: "Channels", dependencies: ["Basics"]),
+        .target(name: "Channels", dependencies: ["Basics", "StoreFormats", "Scheme"]),
         .target(name: "StoreFormats", dependencies: ["Basics"]),
         // The language knows nothing of stores (ARCHITECTURE.md §5): host hooks are injected.
         .target(
@@ -90,6 +90,7 @@ let package = Package(
         // libFuzzer target for the reader and evaluator (README: Fuzzing).
         .executableTarget(name: "scheme-fuzz", dependencies: ["Scheme"]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Basics"]),
         .testTarget(name: "ArchivesTests", dependencies: ["Archives"]),
         .testTarget(name: "SchemeTests", dependencies: ["Scheme"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreFormatsTests", dependencies: ["StoreFormats", "Basics"], resources: [.copy("Fixtures")]),

@@ -6,6 +6,11 @@ package struct ChannelDescription: Equatable, Sendable {
     package struct Introduction: Equatable, Sendable {
         package var firstSignedCommit: String
         package var signer: String
+
+        package init(firstSignedCommit: String, signer: String) {
+            self.firstSignedCommit = firstSignedCommit
+            self.signer = signer
+        }
     }
 
     package var name: String
@@ -61,7 +66,7 @@ package struct ChannelDescription: Equatable, Sendable {
     }
 
     /// A Scheme string literal.
-    static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         var result = "\""
         for character in text {
             switch character {

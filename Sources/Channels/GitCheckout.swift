@@ -38,8 +38,31 @@ package enum Git {
 
     /// Exit status and standard output (standard error is dropped); nil when git cannot start.
     package static func run(_ arguments: [String], in directory: String) -> (status: Int32, output: String)? {
-        let path = ProcessEnvironment.value("PATH") ?? "/usr/bin:/bin"
-        guard let git = path.split(separator: ":").map({ String($0) + "/git" }).first(where: { access($0, X_OK) == 0 }) else { return nil }
-        return Subprocess.output(git, ["-C", directory] + arguments)
+        guard let git = Subprocess.find("git"),
+              let result = Subprocess.run(git, ["-C", directory] + arguments, completeEnvironment: AuthenticationProcess.environment,
+                                          captureError: false) else { return nil }
+        return (result.status, String(decoding: result.output, as: UTF8.self))
+    }
+
+    /// `git ARGUMENTS` with both outputs; throws when git is not installed.
+    /// Git never prompts: standard input is /dev/null, and a fetch that
+    /// needs a password fails with git's message instead of hanging. The
+    /// caller's `GIT_*` variables (`GIT_DIR`, replace refs) stay out of it,
+    /// as they do out of authentication.
+    package static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Subprocess.Result {
+        guard let git = Subprocess.find("git") else { throw ChannelError.gitMissing }
+        var variables = AuthenticationProcess.environment
+        for (name, value) in environment { variables[name] = value }
+        guard let result = Subprocess.run(git, arguments, completeEnvironment: variables) else { throw ChannelError.gitMissing }
+        return Subprocess.Result(status: result.status, output: String(decoding: result.output, as: UTF8.self),
+                                 error: String(decoding: result.error, as: UTF8.self))
+    }
+
+    /// The full hash of the commit `revision` names in `repository`, nil when there is none.
+    package static func resolveCommit(_ revision: String, in repository: String) throws -> String? {
+        // `--end-of-options` keeps a revision that starts with '-' from being read as an option.
+        let result = try run(["--git-dir=" + repository, "rev-parse", "--quiet", "--verify", "--end-of-options", revision + "^{commit}"])
+        let hash = result.output.trimmingTrailingNewlines
+        return result.status == 0 && !hash.isEmpty ? hash : nil
     }
 }

@@ -200,7 +200,10 @@ struct BuildCommand: ParsableCommand {
     /// Evaluates `-e` and `-f` on the Scheme thread (the store is open, so a
     /// rootless mapping is already in place: entering it needs one thread).
     private func evaluateTargets(_ store: LocalStore) throws -> [Evaluator.Target] {
-        let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true)
+        let interpreter = SchemeHost.makeInterpreter(
+            loadPath: loadPath, withChannel: true,
+            // An expression on the command line is the user's own: it may read the working directory.
+            evaluating: schemeFiles + (expressions.isEmpty ? [] : [ProcessEnvironment.currentDirectory + "/-e"]))
         let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
         let result: Result<[Evaluator.Target], any Error> = StackGuard.withLargeStack {
             Result {

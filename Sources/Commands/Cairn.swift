@@ -33,7 +33,7 @@ struct Cairn: ParsableCommand {
             HashCommand.self, StoreCommand.self, DerivationCommand.self, BuildCommand.self, ArchiveCommand.self,
             GCCommand.self,
             ShowCommand.self, SearchCommand.self, PackageCommand.self, InstallCommand.self, RemoveCommand.self, UpgradeCommand.self, ShellCommand.self, EditCommand.self, GraphCommand.self,
-            ReplCommand.self, ImportCommand.self, DescribeCommand.self,
+            ReplCommand.self, ImportCommand.self, DescribeCommand.self, PullCommand.self, TimeMachineCommand.self,
         ]
     )
 }

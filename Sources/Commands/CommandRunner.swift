@@ -38,6 +38,11 @@ package enum CommandRunner {
             }
             ShellFastPath.run(Array(arguments.dropFirst()), command: ShellCommand.command)
         }
+        // `cairn time-machine … -- COMMAND ARGS`: the command is cairn's, run later.
+        if arguments.first == "time-machine", let terminator = arguments.firstIndex(of: "--") {
+            TimeMachineCommand.command = Array(arguments[(terminator + 1)...])
+            arguments = Array(arguments[..<terminator])
+        }
         // Command groups take two words before their operands.
         let words = ["store", "derivation"].contains(arguments.first) ? 2 : 1
         let (head, operands) = OperandSplitter.split(arguments, subcommandWords: words)

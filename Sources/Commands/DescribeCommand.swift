@@ -28,23 +28,59 @@ struct DescribeCommand: ParsableCommand {
     var format: Format = .human
 
     func run() throws {
-        guard let directory = SchemeHost.defaultChannel() else { throw DescribeError.noChannel }
-        guard let checkout = GitCheckout.containing(directory) else { throw DescribeError.notACheckout(directory) }
-        if checkout.dirty {
-            Diagnostics.warning("the checkout at \(checkout.root) has uncommitted changes: commit \(checkout.commit) does not reproduce it")
-        }
-        let channel = ChannelDescription(name: "cairn", url: checkout.url ?? checkout.root, branch: checkout.branch, commit: checkout.commit)
+        let channels = try Self.channelsInUse()
         let text: String
         switch format {
-        case .human:
-            text = "Git checkout:\n  repository: \(checkout.root)\n"
-                + (checkout.branch.map { "  branch: \($0)\n" } ?? "")
-                + "  commit: \(checkout.commit)\n"
-        case .channels: text = ChannelDescription.channelsFile([channel], introductions: true)
-        case .channelsSansIntro: text = ChannelDescription.channelsFile([channel], introductions: false)
-        case .json: text = ChannelDescription.json([channel])
+        case .human: text = try Self.human(channels)
+        case .channels: text = ChannelDescription.channelsFile(channels.map(\.description), introductions: true)
+        case .channelsSansIntro: text = ChannelDescription.channelsFile(channels.map(\.description), introductions: false)
+        case .json: text = ChannelDescription.json(channels.map(\.description))
         }
         try StandardStreams.output.write(text)
+    }
+
+    /// A channel in use, and the checkout it runs from when it is the built-in one.
+    struct InUse {
+        var description: ChannelDescription
+        var checkout: GitCheckout?
+    }
+
+    /// The channels in use: those of `time-machine` or `pull`, with the
+    /// built-in channel added when they do not name a `cairn` channel (its
+    /// modules are then the built-in ones, so its commit is part of the story).
+    static func channelsInUse() throws -> [InUse] {
+        var channels = (SchemeHost.activeChannels()?.descriptions ?? []).map { InUse(description: $0, checkout: nil) }
+        if !channels.contains(where: { $0.description.name == "cairn" }) {
+            guard let directory = SchemeHost.builtinChannel() else {
+                if channels.isEmpty { throw DescribeError.noChannel }
+                return channels
+            }
+            guard let checkout = GitCheckout.containing(directory) else { throw DescribeError.notACheckout(directory) }
+            if checkout.dirty {
+                Diagnostics.warning("the checkout at \(checkout.root) has uncommitted changes: commit \(checkout.commit) does not reproduce it")
+            }
+            let builtin = ChannelDescription(name: "cairn", url: checkout.url ?? checkout.root, branch: checkout.branch, commit: checkout.commit)
+            channels.insert(InUse(description: builtin, checkout: checkout), at: 0)
+        }
+        return channels
+    }
+
+    static func human(_ channels: [InUse]) throws -> String {
+        var text = ""
+        if let generation = try PullCommand.currentGeneration(), SchemeHost.activeChannelsFile != nil,
+           ProcessEnvironment.value("CAIRN_CHANNELS") == nil {
+            text += "Generation \(generation.number)\t\(ProfileOperations.date(generation.time))\t(current)\n"
+        }
+        for channel in channels {
+            if let checkout = channel.checkout {
+                text += "Git checkout:\n  repository: \(checkout.root)\n"
+                    + (checkout.branch.map { "  branch: \($0)\n" } ?? "")
+                    + "  commit: \(checkout.commit)\n"
+            } else {
+                text += PullCommand.describe(channel.description)
+            }
+        }
+        return text
     }
 }
 

@@ -114,7 +114,7 @@ struct ProfileOperations {
 
     private func apply(_ store: LocalStore, _ profile: Profile, manifestFile file: String, allowCollisions: Bool) throws {
         let currentItem = try profile.currentItem()
-        let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true)
+        let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true, evaluating: [file])
         let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
         evaluator.enableSpecifications(channel: SchemeHost.defaultChannel(), userDirectories: SchemeHost.userDirectories(loadPath))
         let result: Result<DerivationObject, any Error> = StackGuard.withLargeStack {

@@ -1,39 +1,73 @@
 import Basics
+import Channels
 import Scheme
 import StoreFormats
 
-/// How commands run Scheme: the load path from `-L` and `CAIRN_LOAD_PATH`,
+/// How commands run Scheme: the load path from `-L`, `CAIRN_PACKAGE_PATH` and the channels,
 /// and module files read through an on-disk cache of parsed forms keyed by
 /// the SHA-256 of their content (never by mtime), so an unchanged file is
 /// decoded instead of parsed.
 enum SchemeHost {
-    static func makeInterpreter(loadPath: [String], withChannel: Bool = false) -> Interpreter {
-        var path = loadPath
-        if let extra = ProcessEnvironment.value("CAIRN_LOAD_PATH") {
-            path += extra.split(separator: ":").map(String.init).filter { !$0.isEmpty }
+    /// An interpreter for `loadPath`; with the channel, one that evaluates
+    /// package code, confined: it may read only the module directories, the
+    /// store and the directories of `files` (the manifests and package
+    /// files the command evaluates), and may write nothing and run nothing.
+    /// Channel code comes from the network; a manifest from a colleague.
+    static func makeInterpreter(loadPath: [String], withChannel: Bool = false, evaluating files: [String] = []) -> Interpreter {
+        var path = loadPath + environmentDirectories()
+        if withChannel {
+            path += activeChannels()?.otherModuleDirectories ?? []
+            if let channel = defaultChannel() { path.append(channel) }
         }
-        if withChannel, let channel = defaultChannel() { path.append(channel) }
         let interpreter = Interpreter(loadPath: path)
         if let cache = FormCache.standard() {
             interpreter.runtime.modules.readSource = { try cache.forms(ofFile: $0) }
         }
+        if withChannel {
+            let store = ProcessEnvironment.value("CAIRN_STORE_DIR") ?? "/cairn/store"
+            let directories = files.map { FileSystem.directoryName(ProcessEnvironment.absolutePath($0)) }
+            interpreter.runtime.confinement = Confinement(
+                readableRoots: path.map { ProcessEnvironment.absolutePath($0) } + [ProcessEnvironment.absolutePath(store)] + directories)
+        }
         return interpreter
     }
 
-    /// Directories of the user's own package modules: `-L` and `CAIRN_LOAD_PATH`.
+    /// Directories of package modules besides the `cairn` channel's: `-L`,
+    /// `CAIRN_PACKAGE_PATH` (as Guix's `GUIX_PACKAGE_PATH`), `CAIRN_LOAD_PATH`,
+    /// and the other channels in use. All their modules are package modules.
     static func userDirectories(_ loadPath: [String]) -> [String] {
-        var path = loadPath.map { ProcessEnvironment.absolutePath($0) }
-        if let extra = ProcessEnvironment.value("CAIRN_LOAD_PATH") {
-            path += extra.split(separator: ":").map(String.init).filter { !$0.isEmpty }
-        }
-        return path
+        loadPath.map { ProcessEnvironment.absolutePath($0) } + environmentDirectories()
+            + (activeChannels()?.otherModuleDirectories ?? [])
     }
 
-    /// The package collection's modules: `$CAIRN_CHANNEL_DIR`, else the
-    /// `channel/` directory of the source tree this `cairn` was built in
-    /// (found upwards from the executable). Pulled channels (issue 7) will
-    /// take precedence.
+    private static func environmentDirectories() -> [String] {
+        ["CAIRN_PACKAGE_PATH", "CAIRN_LOAD_PATH"].flatMap { name in
+            (ProcessEnvironment.value(name) ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        }
+    }
+
+    /// The modules of the `cairn` channel in use: the channel set's (from
+    /// `time-machine` or `pull`) when it has one, else the built-in channel.
     static func defaultChannel() -> String? {
+        activeChannels()?.primary?.modules ?? builtinChannel()
+    }
+
+    /// The channels commands evaluate against, when they are not only the
+    /// built-in one: `$CAIRN_CHANNELS` (a `channels.json`, set by
+    /// `time-machine` for the command it runs), else, unless
+    /// `CAIRN_CHANNEL_DIR` names a channel explicitly, the generation of
+    /// `~/.config/cairn/current` that `cairn pull` made.
+    static func activeChannels() -> ChannelSet? {
+        ActiveChannels.shared.set
+    }
+
+    /// Where the active channel set was read from, for `describe`.
+    static var activeChannelsFile: String? { ActiveChannels.shared.file }
+
+    /// The channel this cairn comes with: `$CAIRN_CHANNEL_DIR`, else the
+    /// `channel/` directory of the source tree it was built in (found
+    /// upwards from the executable).
+    static func builtinChannel() -> String? {
         if let explicit = ProcessEnvironment.value("CAIRN_CHANNEL_DIR"), !explicit.isEmpty { return explicit }
         guard var directory = try? FileSystem.readLink("/proc/self/exe") else { return nil }
         for _ in 0..<5 {
@@ -42,6 +76,43 @@ enum SchemeHost {
             if directory == "/" { break }
         }
         return nil
+    }
+
+    /// `~/.config/cairn/current` (under `$XDG_CONFIG_HOME` when set).
+    static var currentChannelsLink: String? {
+        if let xdg = ProcessEnvironment.value("XDG_CONFIG_HOME"), xdg.hasPrefix("/") { return xdg + "/cairn/current" }
+        guard let home = ProcessEnvironment.value("HOME"), home.hasPrefix("/") else { return nil }
+        return home + "/.config/cairn/current"
+    }
+}
+
+/// The channel set read once per process.
+private final class ActiveChannels: @unchecked Sendable {
+    static let shared = ActiveChannels()
+    let file: String?
+    let set: ChannelSet?
+
+    private init() {
+        var file: String?
+        if let explicit = ProcessEnvironment.value("CAIRN_CHANNELS"), !explicit.isEmpty {
+            file = explicit
+        } else if (ProcessEnvironment.value("CAIRN_CHANNEL_DIR") ?? "").isEmpty, let link = SchemeHost.currentChannelsLink,
+                  FileSystem.exists(link) {
+            file = FileSystem.isDirectory(link) ? link + "/" + ChannelSet.fileName : link
+        }
+        self.file = file
+        guard let file else {
+            set = nil
+            return
+        }
+        do {
+            set = try ChannelSet.read(file)
+        } catch {
+            // Evaluating against other channels than the user chose would be
+            // a silently wrong result: say so loudly, then use the built-in one.
+            Diagnostics.warning("\(error); using the built-in channel instead")
+            set = nil
+        }
     }
 }
 

@@ -168,8 +168,7 @@ struct ShellCommand: ParsableCommand {
     /// cairn, the store, the channel and the module path.
     static func evaluationKeyParts(_ kind: String, layout: StoreLayout, loadPath: [String]) -> [String] {
         [kind, CairnVersion.current, ShellExec.executableIdentity(), layout.storeDirectory.path, layout.stateDirectory,
-         SchemeHost.defaultChannel() ?? "", ProcessEnvironment.value("CAIRN_LOAD_PATH") ?? ""]
-            + loadPath.map(ProcessEnvironment.absolutePath)
+         SchemeHost.defaultChannel() ?? ""] + SchemeHost.userDirectories(loadPath)
     }
 
     /// The store item of the channel's bash, for a container's /bin/sh: built
@@ -201,7 +200,8 @@ struct ShellCommand: ParsableCommand {
     private func makeProfile(_ request: ShellRequest, layout: StoreLayout, cache: ShellCache?, key: String) throws -> String? {
         let store = try LocalStore(layout: layout)
         let loadPath = modules.loadPath
-        let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true)
+        let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true,
+                                                     evaluating: request.manifestFiles + request.packageFiles + request.developmentFiles)
         let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
         let channel = SchemeHost.defaultChannel(), directories = SchemeHost.userDirectories(loadPath)
         let result: Result<(DerivationObject, [String]), any Error> = StackGuard.withLargeStack {

@@ -37,9 +37,23 @@ struct ShellNesting {
                 nesting.readOnly.append(.init(real, at: path))
             }
         }
-        if let channel = SchemeHost.defaultChannel(), let real = FileSystem.realPath(channel) {
-            nesting.readOnly.append(.init(real, at: channel))
-            nesting.environment["CAIRN_CHANNEL_DIR"] = channel
+        // The channels in use, so that cairn inside evaluates what cairn outside does.
+        if let builtin = SchemeHost.builtinChannel(), let real = FileSystem.realPath(builtin) {
+            nesting.readOnly.append(.init(real, at: builtin))
+            nesting.environment["CAIRN_CHANNEL_DIR"] = builtin
+        }
+        if let set = SchemeHost.activeChannels(), let file = SchemeHost.activeChannelsFile, let real = FileSystem.realPath(file) {
+            // Pulled channels are in the store, which is bound anyway.
+            for directory in set.channels.map(\.modules) where !directory.hasPrefix(layout.storeDirectory.path + "/") {
+                if let realDirectory = FileSystem.realPath(directory) { nesting.readOnly.append(.init(realDirectory, at: directory)) }
+            }
+            // A pulled generation is a store item, seen at its own path.
+            if real.hasPrefix(layout.storeDirectory.path + "/") {
+                nesting.environment["CAIRN_CHANNELS"] = real
+            } else {
+                nesting.readOnly.append(.init(real, at: file))
+                nesting.environment["CAIRN_CHANNELS"] = file
+            }
         }
         nesting.writable = [.init(layout.storeDirectory.path), .init(layout.stateDirectory)]
         nesting.environment["CAIRN_STORE_DIR"] = layout.storeDirectory.path

@@ -23,7 +23,7 @@ struct ContainerTests {
              (list #:builder
                    #~(let ((bin (string-append #$output "/bin")))
                        (mkdir #$output) (mkdir bin)
-                       (copy-file #$(local-file "\(busybox)") (string-append bin "/busybox"))
+                       (copy-file #$(local-file "busybox") (string-append bin "/busybox"))
                        (chmod (string-append bin "/busybox") #o555)
                        (for-each (lambda (name) (symlink "busybox" (string-append bin "/" name)))
                                  '("sh" "ls" "cat" "id" "touch" "wget" "env" "pwd" "echo" "sleep" "true"
@@ -39,6 +39,8 @@ struct ContainerTests {
         init(_ label: String) throws {
             t = try Sandbox(label)
             try t.write("mods/my/box.scm", ContainerTests.module)
+            // Next to the module: evaluation may read only the module directories.
+            try FileManager.default.copyItem(atPath: ContainerTests.busybox, toPath: t.path("mods/my/busybox"))
             try t.mkdir("home")
             try t.mkdir("work")
             try t.write("secret.txt", "not for the container\n")
