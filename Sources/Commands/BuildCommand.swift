@@ -204,7 +204,7 @@ struct BuildCommand: ParsableCommand {
             loadPath: loadPath, withChannel: true,
             // An expression on the command line is the user's own: it may read the working directory.
             evaluating: schemeFiles + (expressions.isEmpty ? [] : [ProcessEnvironment.currentDirectory + "/-e"]))
-        let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
+        let evaluator = Evaluator(interpreter: interpreter, session: SchemeHost.session(store))
         let result: Result<[Evaluator.Target], any Error> = StackGuard.withLargeStack {
             Result {
                 var targets: [Evaluator.Target] = []

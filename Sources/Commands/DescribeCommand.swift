@@ -1,6 +1,7 @@
 import ArgumentParser
 import Basics
 import Channels
+import Profiles
 
 struct DescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +17,7 @@ struct DescribeCommand: ParsableCommand {
               cairn describe
               cairn describe -f channels > channels.scm
               cairn describe -f json
+              cairn describe -p ~/.cairn-profile -f channels
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -27,11 +29,15 @@ struct DescribeCommand: ParsableCommand {
         "Output format: human, channels, channels-sans-intro or json.", valueName: "FORMAT"))
     var format: Format = .human
 
+    @Option(name: [.customShort("p"), .customLong("profile")], help: ArgumentHelp(
+        "Describe the channels PROFILE's packages came from (as its manifest records them).", valueName: "PROFILE"))
+    var profile: String?
+
     func run() throws {
-        let channels = try Self.channelsInUse()
+        let channels = try profile.map(Self.channels(ofProfile:)) ?? Self.channelsInUse()
         let text: String
         switch format {
-        case .human: text = try Self.human(channels)
+        case .human: text = try Self.human(channels, generation: profile == nil)
         case .channels: text = ChannelDescription.channelsFile(channels.map(\.description), introductions: true)
         case .channelsSansIntro: text = ChannelDescription.channelsFile(channels.map(\.description), introductions: false)
         case .json: text = ChannelDescription.json(channels.map(\.description))
@@ -48,7 +54,7 @@ struct DescribeCommand: ParsableCommand {
     /// The channels in use: those of `time-machine` or `pull`, with the
     /// built-in channel added when they do not name a `cairn` channel (its
     /// modules are then the built-in ones, so its commit is part of the story).
-    static func channelsInUse() throws -> [InUse] {
+    static func channelsInUse(warnIfDirty: Bool = true) throws -> [InUse] {
         var channels = (SchemeHost.activeChannels()?.descriptions ?? []).map { InUse(description: $0, checkout: nil) }
         if !channels.contains(where: { $0.description.name == "cairn" }) {
             guard let directory = SchemeHost.builtinChannel() else {
@@ -56,7 +62,7 @@ struct DescribeCommand: ParsableCommand {
                 return channels
             }
             guard let checkout = GitCheckout.containing(directory) else { throw DescribeError.notACheckout(directory) }
-            if checkout.dirty {
+            if checkout.dirty && warnIfDirty {
                 Diagnostics.warning("the checkout at \(checkout.root) has uncommitted changes: commit \(checkout.commit) does not reproduce it")
             }
             let builtin = ChannelDescription(name: "cairn", url: checkout.url ?? checkout.root, branch: checkout.branch, commit: checkout.commit)
@@ -65,9 +71,34 @@ struct DescribeCommand: ParsableCommand {
         return channels
     }
 
-    static func human(_ channels: [InUse]) throws -> String {
+    /// Guix's provenance form of a channel, as manifest entries record it.
+    static func provenance(_ channel: ChannelDescription) -> String {
+        var text = "(repository (version 0) (name \(channel.name)) (url \(ChannelDescription.quoted(channel.url)))"
+        if let branch = channel.branch { text += " (branch \(ChannelDescription.quoted(branch)))" }
+        text += " (commit \(ChannelDescription.quoted(channel.commit)))"
+        if let introduction = channel.introduction {
+            text += " (introduction (channel-introduction (version 0) (commit \(ChannelDescription.quoted(introduction.firstSignedCommit)))"
+                + " (signer \(ChannelDescription.quoted(introduction.signer)))))"
+        }
+        return text + ")"
+    }
+
+    /// The channels a profile records (the profile link, a generation or its store item).
+    static func channels(ofProfile path: String) throws -> [InUse] {
+        // A rootless user's store is at /cairn only inside Cairn's namespace.
+        _ = try? GlobalOptions.layout(storeDirectory: nil, stateDirectory: nil)
+        let given = ProcessEnvironment.absolutePath(path)
+        guard let item = FileSystem.realPath(given), FileSystem.isDirectory(item) else {
+            throw ProfileError.notAProfile(path: given)
+        }
+        let channels = ProfileOperations.channels(ofManifest: try ProfileManifest.read(profileItem: item))
+        guard !channels.isEmpty else { throw ProfileError.noProvenance(profile: given) }
+        return channels.map { InUse(description: $0, checkout: nil) }
+    }
+
+    static func human(_ channels: [InUse], generation showGeneration: Bool) throws -> String {
         var text = ""
-        if let generation = try PullCommand.currentGeneration(), SchemeHost.activeChannelsFile != nil,
+        if showGeneration, let generation = try PullCommand.currentGeneration(), SchemeHost.activeChannelsFile != nil,
            ProcessEnvironment.value("CAIRN_CHANNELS") == nil {
             text += "Generation \(generation.number)\t\(ProfileOperations.date(generation.time))\t(current)\n"
         }

@@ -58,6 +58,9 @@ struct PackageCommand: ParsableCommand {
     @Flag(name: .customLong("export-manifest"), help: "Print a manifest file that gives the profile's packages back.")
     var exportManifest = false
 
+    @Flag(name: .customLong("export-channels"), help: "Print a channels file naming the channels the profile's packages came from.")
+    var exportChannels = false
+
     @Flag(name: [.customShort("u"), .customLong("upgrade")], help: "Upgrade the installed packages matching PATTERN (all without one).")
     var upgrade = false
 
@@ -99,10 +102,10 @@ struct PackageCommand: ParsableCommand {
 
     func validate() throws {
         let change = !install.isEmpty || !remove.isEmpty || upgrade
-        let actions = [change, manifest != nil, exportManifest, rollBack, switchGeneration != nil, listGenerations, deleteGenerations,
+        let actions = [change, manifest != nil, exportManifest, exportChannels, rollBack, switchGeneration != nil, listGenerations, deleteGenerations,
                        listInstalled, searchPaths != nil, listAvailable, listProfiles].filter { $0 }.count
         if actions == 0 {
-            throw ValidationError("give an operation: -i, -r, -u, -m, --export-manifest, --roll-back, -S, -l, -d, -I, --search-paths, -A or --list-profiles")
+            throw ValidationError("give an operation: -i, -r, -u, -m, --export-manifest, --export-channels, --roll-back, -S, -l, -d, -I, --search-paths, -A or --list-profiles")
         }
         if actions > 1 { throw ValidationError("give one operation at a time (-i, -r and -u may be combined)") }
         if let kind = searchPaths, !["exact", "prefix", "suffix"].contains(kind) {
@@ -120,6 +123,8 @@ struct PackageCommand: ParsableCommand {
             try operations.apply(manifestFile: manifest, allowCollisions: allowCollisions)
         } else if exportManifest {
             try operations.exportManifest()
+        } else if exportChannels {
+            try StandardStreams.output.write(try operations.exportChannels())
         } else if rollBack {
             try operations.rollBack()
         } else if let switchGeneration {

@@ -16,7 +16,7 @@ struct PackageQuery {
     static func run<T>(global: GlobalOptions, loadPath: [String], _ body: @escaping (PackageQuery) throws -> T) throws -> T {
         let store = try global.openStore()
         let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true)
-        let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
+        let evaluator = Evaluator(interpreter: interpreter, session: SchemeHost.session(store))
         let result: Result<T, any Error> = StackGuard.withLargeStack {
             Result {
                 try SchemeExecution.exclusively {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Basics
 import Builder
+import Channels
 import Glibc
 import Packages
 import Profiles
@@ -88,7 +89,7 @@ struct ProfileOperations {
             }
         }
         let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true)
-        let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
+        let evaluator = Evaluator(interpreter: interpreter, session: SchemeHost.session(store))
         let result: Result<(DerivationObject, [ProfileChange.Step]), any Error> = StackGuard.withLargeStack {
             Result {
                 let collection = try evaluator.packageCollection(channel: SchemeHost.defaultChannel(), userDirectories: SchemeHost.userDirectories(loadPath))
@@ -115,7 +116,7 @@ struct ProfileOperations {
     private func apply(_ store: LocalStore, _ profile: Profile, manifestFile file: String, allowCollisions: Bool) throws {
         let currentItem = try profile.currentItem()
         let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true, evaluating: [file])
-        let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
+        let evaluator = Evaluator(interpreter: interpreter, session: SchemeHost.session(store))
         evaluator.enableSpecifications(channel: SchemeHost.defaultChannel(), userDirectories: SchemeHost.userDirectories(loadPath))
         let result: Result<DerivationObject, any Error> = StackGuard.withLargeStack {
             Result { try evaluator.profileDerivation(manifestFile: file, allowCollisions: allowCollisions) }
@@ -146,6 +147,26 @@ struct ProfileOperations {
 
             Alternately, see `cairn package --search-paths -p "\(shown)"'.
             """)
+    }
+
+    /// `--export-channels`: a channels file naming the channels the
+    /// profile's packages were built from, as their provenance records.
+    func exportChannels() throws -> String {
+        let store = try global.openStore()
+        let profile = try profile(store)
+        guard let item = try profile.currentItem() else { throw ProfileError.noProvenance(profile: profile.path) }
+        let channels = Self.channels(ofManifest: try ProfileManifest.read(profileItem: item))
+        guard !channels.isEmpty else { throw ProfileError.noProvenance(profile: profile.path) }
+        return ChannelDescription.channelsFile(channels, introductions: true)
+    }
+
+    /// The channels named by a manifest's provenance, each once, in order.
+    static func channels(ofManifest manifest: ProfileManifest) -> [ChannelDescription] {
+        var seen = Set<ProfileManifest.Provenance>()
+        return manifest.entries.flatMap(\.provenance).filter { seen.insert($0).inserted }.map { provenance in
+            ChannelDescription(name: provenance.name ?? "cairn", url: provenance.url, branch: provenance.branch, commit: provenance.commit,
+                               introduction: provenance.introduction.map { .init(firstSignedCommit: $0.commit, signer: $0.signer) })
+        }
     }
 
     /// `--export-manifest`: a manifest file that installs the same packages,

@@ -1,5 +1,7 @@
 import Basics
 import Channels
+import Packages
+import Store
 import Scheme
 import StoreFormats
 
@@ -30,6 +32,17 @@ enum SchemeHost {
                 readableRoots: path.map { ProcessEnvironment.absolutePath($0) } + [ProcessEnvironment.absolutePath(store)] + directories)
         }
         return interpreter
+    }
+
+    /// A store session for evaluating packages, whose manifest entries
+    /// record the channels in use (none when they cannot be named, as for
+    /// a channel that is not in a git checkout).
+    static func session(_ store: LocalStore) -> StoreSession {
+        let session = StoreSession(store: store)
+        session.channelProvenance = {
+            ((try? DescribeCommand.channelsInUse(warnIfDirty: false)) ?? []).map { DescribeCommand.provenance($0.description) }
+        }
+        return session
     }
 
     /// Directories of package modules besides the `cairn` channel's: `-L`,

@@ -183,7 +183,7 @@ struct ShellCommand: ParsableCommand {
         if !rebuildCache, let item = cache?.lookup(key) { return item }
         let store = try LocalStore(layout: layout)
         let interpreter = SchemeHost.makeInterpreter(loadPath: modules.loadPath, withChannel: true)
-        let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
+        let evaluator = Evaluator(interpreter: interpreter, session: SchemeHost.session(store))
         let result: Result<(DerivationObject, [String]), any Error> = StackGuard.withLargeStack {
             Result { try evaluator.recordingFileReads { try evaluator.containerShell() } }
         }
@@ -202,7 +202,7 @@ struct ShellCommand: ParsableCommand {
         let loadPath = modules.loadPath
         let interpreter = SchemeHost.makeInterpreter(loadPath: loadPath, withChannel: true,
                                                      evaluating: request.manifestFiles + request.packageFiles + request.developmentFiles)
-        let evaluator = Evaluator(interpreter: interpreter, session: StoreSession(store: store))
+        let evaluator = Evaluator(interpreter: interpreter, session: SchemeHost.session(store))
         let channel = SchemeHost.defaultChannel(), directories = SchemeHost.userDirectories(loadPath)
         let result: Result<(DerivationObject, [String]), any Error> = StackGuard.withLargeStack {
             Result {

@@ -42,6 +42,19 @@ package enum StoreBindings {
                 throw SchemeError(.misc, who: "specification->package", message: error.message, hint: error.hint)
             }
         })
+        // (%channel-provenance) => ((repository (version 0) (url …) (commit …)) …):
+        // what manifest entries record, as Guix's `provenance' property.
+        var provenance: Value?
+        define("%channel-provenance", Primitive("%channel-provenance") {
+            if let provenance { return provenance }
+            let texts = session.channelProvenance?() ?? []
+            let forms = try texts.map { text -> Value in
+                try Reader.readAll(text: text, file: SourceFile(name: "<channel provenance>", text: text)).first ?? .null
+            }
+            let list = forms.reversed().reduce(Value.null) { .pair(Pair($1, $0)) }
+            provenance = list
+            return list
+        })
         define("store-path?", Primitive("store-path?") { v in
             guard case .string(let s) = v else { return .false }
             return .boolean((try? directory.parse(s.string)) != nil)

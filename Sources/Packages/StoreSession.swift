@@ -17,6 +17,10 @@ package final class StoreSession {
     /// How `%resolve-specification` finds a package (`hello@2:out`): set by
     /// the command once it knows the channel and the user's directories.
     package var resolveSpecification: ((String) throws -> (package: Value, output: String?))?
+    /// The channels in use, for the provenance profiles record: each as
+    /// Guix's `(repository (version 0) (url …) (commit …) …)` text. Set by
+    /// the command; asked for only when a manifest entry is made.
+    package var channelProvenance: (() -> [String])?
 
     package init(store: LocalStore, system: String = StoreSession.hostSystem()) {
         self.store = store

@@ -113,6 +113,7 @@ package enum ProfileError: UserFacingError, Equatable {
     case noPreviousGeneration(profile: String)
     case badPattern(String)
     case badManifest(path: String, reason: String)
+    case noProvenance(profile: String)
 
     package var message: String {
         switch self {
@@ -122,6 +123,7 @@ package enum ProfileError: UserFacingError, Equatable {
         case .noPreviousGeneration(let profile): "profile \(profile) has no generation before the current one"
         case .badPattern(let pattern): "invalid generation pattern '\(pattern)'"
         case .badManifest(let path, let reason): "cannot read the profile manifest \(path): \(reason)"
+        case .noProvenance(let profile): "profile \(profile) does not record the channels its packages came from"
         }
     }
 
@@ -132,6 +134,7 @@ package enum ProfileError: UserFacingError, Equatable {
         case .badPattern: "a pattern is N, N..M, N.., ..M, a comma-separated list of those, or an age such as 2d, 3w or 1m"
         case .notAProfile: "give another profile with -p, or move this file away"
         case .badManifest: nil
+        case .noProvenance: "profiles made before channels were recorded, or from a channel outside a git checkout, name none; `cairn describe -f channels` names the channels in use now"
         }
     }
 }

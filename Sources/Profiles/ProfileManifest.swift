@@ -13,6 +13,29 @@ package struct ProfileManifest {
         package var item: String
         package var dependencies: [Entry]
         package var searchPaths: [SearchPath]
+        /// The channels the entry's package came from (its `provenance` property).
+        package var provenance: [Provenance] = []
+    }
+
+    /// One `(repository (version 0) (name …) (url …) (branch …) (commit …)
+    /// (introduction (channel-introduction (version 0) (commit …) (signer …))))`.
+    package struct Provenance: Equatable, Hashable {
+        package var name: String?
+        package var url: String
+        package var branch: String?
+        package var commit: String
+        package var introduction: (commit: String, signer: String)?
+
+        package static func == (a: Provenance, b: Provenance) -> Bool {
+            a.name == b.name && a.url == b.url && a.branch == b.branch && a.commit == b.commit
+                && a.introduction?.commit == b.introduction?.commit && a.introduction?.signer == b.introduction?.signer
+        }
+
+        package func hash(into hasher: inout Hasher) {
+            hasher.combine(name)
+            hasher.combine(url)
+            hasher.combine(commit)
+        }
     }
 
     /// `(VARIABLE (FILE …) SEPARATOR FILE-TYPE FILE-PATTERN)`.
@@ -73,9 +96,27 @@ package struct ProfileManifest {
                               separator: string(items[2]), fileType: symbolName(items[3]) ?? "directory",
                               pattern: items.count > 4 ? string(items[4]) : nil)
         }
+        let provenance = field("properties").first { $0.listElements?.first.flatMap(symbolName) == "provenance" }
         return Entry(name: strings[0], version: strings[1], output: strings[2], item: strings[3],
                      dependencies: try field("propagated-inputs").map { try entry($0, path: path) },
-                     searchPaths: searchPaths)
+                     searchPaths: searchPaths,
+                     provenance: (provenance?.listElements?.dropFirst() ?? []).compactMap(Self.provenance))
+    }
+
+    private static func provenance(_ value: Value) -> Provenance? {
+        guard let parts = value.listElements, parts.first.flatMap(symbolName) == "repository" else { return nil }
+        func field(_ name: String, in parts: [Value]) -> Value? {
+            parts.dropFirst().first { $0.listElements?.first.flatMap(symbolName) == name }?.listElements?.dropFirst().first
+        }
+        guard let url = field("url", in: parts).flatMap(string), let commit = field("commit", in: parts).flatMap(string) else { return nil }
+        var introduction: (String, String)?
+        if let intro = field("introduction", in: parts)?.listElements,
+           let first = field("commit", in: intro).flatMap(string), let signer = field("signer", in: intro).flatMap(string) {
+            introduction = (first, signer)
+        }
+        let name = field("name", in: parts).flatMap { symbolName($0) ?? string($0) }
+        return Provenance(name: name, url: url, branch: field("branch", in: parts).flatMap(string), commit: commit,
+                          introduction: introduction)
     }
 
     private static func string(_ value: Value) -> String? {

@@ -142,6 +142,13 @@ struct ChannelCommandsTests {
             // In a shell made by time-machine, cairn still describes those channels.
             let inShell = try w.cairn(["time-machine", "-C", file, "--", "shell", "greeting", "--", TestTools.cairn, "describe", "-f", "channels"])
             #expect(inShell.status == 0 && inShell.output == described.output, "\(inShell.output) \(inShell.stderr)")
+            // A profile made there records them: --export-channels and describe -p give them back.
+            let profile = w.t.path("profile-\(version)")
+            let installed = try w.cairn(["time-machine", "-C", file, "--", "package", "-p", profile, "-i", "greeting"])
+            #expect(installed.status == 0, "\(installed.stderr)")
+            let exported = try w.cairn(["package", "-p", profile, "--export-channels"])
+            #expect(exported.status == 0 && exported.output == described.output, "\(exported.output) \(exported.stderr)")
+            #expect(try w.cairn(["describe", "-p", profile, "-f", "channels"]).output == described.output)
         }
         // The repository was cloned once, into the cache, and both trees are there.
         let checkouts = try FileManager.default.contentsOfDirectory(atPath: w.t.path("home/.cache/cairn/checkouts"))

@@ -53,6 +53,15 @@
    (lambda (a b) (equal? (search-path-specification->sexp a) (search-path-specification->sexp b)))))
 
 (define* (package->manifest-entry package #:optional (output "out") #:key (properties '()))
+  ;; As Guix's package->manifest-entry*: the entry says which channels it
+  ;; came from, so `cairn package --export-channels' can name them later.
+  (let ((provenance (%channel-provenance)))
+    (%package->manifest-entry package output
+                              (if (or (null? provenance) (assq 'provenance properties))
+                                  properties
+                                  (append properties (list (cons 'provenance provenance)))))))
+
+(define (%package->manifest-entry package output properties)
   (unless (package? package)
     (error "package->manifest-entry: not a package" package))
   (unless (member output (package-outputs package))
@@ -67,7 +76,7 @@
     (filter-map (lambda (input)
                   (let ((obj (cadr input)))
                     (and (package? obj)
-                         (package->manifest-entry obj (if (pair? (cddr input)) (caddr input) "out")))))
+                         (%package->manifest-entry obj (if (pair? (cddr input)) (caddr input) "out") '()))))
                 (package-propagated-inputs package)))
    (search-paths (transitive-search-paths package))
    (properties properties)))
