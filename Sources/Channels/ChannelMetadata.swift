@@ -66,6 +66,7 @@ package struct ChannelMetadata: Equatable, Sendable {
     private static func dependency(_ form: Value, _ bad: (String) -> ChannelError) throws -> ChannelSpec {
         guard let parts = form.listElements, parts.first?.symbolName == "channel" else { throw bad("a dependency is a (channel …) form") }
         var name: String?, url: String?, branch: String?, commit: String?
+        var introduction: ChannelDescription.Introduction?
         for field in parts.dropFirst() {
             guard let pair = field.listElements, pair.count == 2, let key = pair[0].symbolName else { throw bad("expected (FIELD VALUE)") }
             switch key {
@@ -73,11 +74,21 @@ package struct ChannelMetadata: Equatable, Sendable {
             case "url": url = pair[1].stringValue
             case "branch": branch = pair[1].stringValue
             case "commit": commit = pair[1].stringValue
+            case "introduction":
+                // (introduction (channel-introduction (version 0) (commit "…") (signer "…")))
+                guard let intro = pair[1].listElements, intro.first?.symbolName == "channel-introduction" else {
+                    throw bad("(introduction (channel-introduction (version 0) (commit \"…\") (signer \"…\"))) is expected")
+                }
+                func value(_ key: String) -> String? {
+                    intro.dropFirst().compactMap(\.listElements).first { $0.count == 2 && $0[0].symbolName == key }?[1].stringValue
+                }
+                guard let first = value("commit"), let signer = value("signer") else { throw bad("an introduction needs a commit and a signer") }
+                introduction = .init(firstSignedCommit: first, signer: signer)
             default: continue
             }
         }
         guard let name, let url else { throw bad("a dependency needs (name …) and (url \"…\")") }
-        return ChannelSpec(name: name, url: url, branch: branch, commit: commit)
+        return ChannelSpec(name: name, url: url, branch: branch, commit: commit, introduction: introduction)
     }
 }
 

@@ -19,7 +19,11 @@ package struct ChannelNews: Equatable, Sendable {
         guard let previous, previous != instance.description.commit else { return [] }
         let tree = cache.treeDirectory(of: instance.description.commit)
         let metadata = try ChannelMetadata.read(tree: tree, channel: instance.description.name)
-        guard let newsFile = metadata.newsFile, FileSystem.exists(tree + "/" + newsFile) else { return [] }
+        // Only a regular file of the tree, of sane size: the name comes from the channel.
+        guard let newsFile = metadata.newsFile, !newsFile.hasPrefix("/"), !newsFile.split(separator: "/").contains(".."),
+              let status = try FileSystem.linkStatus(tree + "/" + newsFile), FileSystem.kind(of: status) == .regular,
+              status.st_size <= 4 << 20, let real = FileSystem.realPath(tree + "/" + newsFile),
+              let root = FileSystem.realPath(tree), real.hasPrefix(root + "/") else { return [] }
         let text = String(decoding: try FileSystem.readFile(tree + "/" + newsFile), as: UTF8.self)
         let repository = cache.repository(for: instance.description.url)
         let new = try cache.commits(from: previous, to: instance.description.commit, repository: repository)

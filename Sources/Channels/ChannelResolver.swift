@@ -25,7 +25,12 @@ package struct ChannelResolver {
             guard seen.insert(spec.name).inserted else { continue }
             let (instance, metadata) = try instantiate(spec)
             instances.append(instance)
-            pending += metadata.dependencies.filter { !seen.contains($0.name) }
+            let dependencies = metadata.dependencies.filter { !seen.contains($0.name) }
+            // Code an authenticated channel pulls in is authenticated too.
+            if authenticate != nil, spec.introduction != nil, let bare = dependencies.first(where: { $0.introduction == nil }) {
+                throw ChannelError.unauthenticatedDependency(channel: spec.name, dependency: bare.name)
+            }
+            pending += dependencies
         }
         return ChannelSet(channels: instances)
     }
@@ -36,7 +41,8 @@ package struct ChannelResolver {
         // network: `time-machine` to a pinned commit starts at once.
         // Authentication keeps its own record of verified commits, so it
         // costs nothing either on the second run.
-        if let pinned = spec.commit, Self.isFullCommit(pinned), FileSystem.isDirectory(cache.treeDirectory(of: pinned.lowercased())) {
+        if let pinned = spec.commit, Self.isFullCommit(pinned), FileSystem.isDirectory(cache.treeDirectory(of: pinned.lowercased())),
+           authenticate == nil || spec.introduction == nil || FileSystem.isDirectory(cache.repository(for: spec.url)) {
             commit = pinned.lowercased()
             tree = cache.treeDirectory(of: commit)
             if let authenticate { try authenticate(spec, commit, cache.repository(for: spec.url)) }
@@ -47,8 +53,14 @@ package struct ChannelResolver {
             tree = try cache.tree(of: commit, repository: resolved.repository, channel: spec.name)
         }
         let metadata = try ChannelMetadata.read(tree: tree, channel: spec.name)
-        let modules = metadata.directory.map { tree + "/" + $0 } ?? tree
-        guard FileSystem.isDirectory(modules) else { throw ChannelError.missingModules(channel: spec.name, directory: metadata.directory ?? ".") }
+        let given = metadata.directory.map { tree + "/" + $0 } ?? tree
+        guard FileSystem.isDirectory(given) else { throw ChannelError.missingModules(channel: spec.name, directory: metadata.directory ?? ".") }
+        // A symbolic link as the module directory would make a host
+        // directory the channel (and readable to its code): it must stay inside.
+        guard let modules = FileSystem.realPath(given), let root = FileSystem.realPath(tree),
+              modules == root || modules.hasPrefix(root + "/") else {
+            throw ChannelError.modulesOutsideTree(channel: spec.name, directory: metadata.directory ?? ".")
+        }
         let description = ChannelDescription(name: spec.name, url: spec.url, branch: spec.branch, commit: commit,
                                              introduction: spec.introduction)
         return (ChannelInstance(description: description, modules: modules), metadata)

@@ -39,7 +39,7 @@ package enum Git {
     /// Exit status and standard output (standard error is dropped); nil when git cannot start.
     package static func run(_ arguments: [String], in directory: String) -> (status: Int32, output: String)? {
         guard let git = Subprocess.find("git"),
-              let result = Subprocess.run(git, ["-C", directory] + arguments, completeEnvironment: AuthenticationProcess.environment,
+              let result = Subprocess.run(git, ["-C", directory] + arguments, completeEnvironment: Self.environment,
                                           captureError: false) else { return nil }
         return (result.status, String(decoding: result.output, as: UTF8.self))
     }
@@ -51,11 +51,25 @@ package enum Git {
     /// as they do out of authentication.
     package static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Subprocess.Result {
         guard let git = Subprocess.find("git") else { throw ChannelError.gitMissing }
-        var variables = AuthenticationProcess.environment
+        var variables = Self.environment
         for (name, value) in environment { variables[name] = value }
         guard let result = Subprocess.run(git, arguments, completeEnvironment: variables) else { throw ChannelError.gitMissing }
         return Subprocess.Result(status: result.status, output: String(decoding: result.output, as: UTF8.self),
                                  error: String(decoding: result.error, as: UTF8.self))
+    }
+
+    /// The caller's environment without what would point git at another
+    /// repository or other objects; what fetching needs (proxies,
+    /// `GIT_SSH_COMMAND`, `GIT_SSL_CAINFO`) stays.
+    static var environment: [String: String] {
+        let redirecting: Set<String> = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
+                                        "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_REPLACE_REF_BASE", "GIT_NAMESPACE", "GIT_GRAFT_FILE",
+                                        "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM"]
+        var variables = ProcessEnvironment.all().filter { !redirecting.contains($0.key) }
+        variables["GIT_NO_REPLACE_OBJECTS"] = "1"
+        variables["GIT_TERMINAL_PROMPT"] = "0"
+        variables["LC_ALL"] = "C"
+        return variables
     }
 
     /// The full hash of the commit `revision` names in `repository`, nil when there is none.

@@ -41,10 +41,14 @@ package struct RepositoryCache: Sendable {
     /// commit, the tip of its branch after fetching. `fetched` tells whether
     /// the network was used.
     package func resolve(_ channel: ChannelSpec, commit: String?) throws -> (commit: String, repository: String, fetched: Bool) {
+        // A URL git would read as an option (`--upload-pack=…`) runs commands.
+        guard !channel.url.hasPrefix("-"), !channel.url.isEmpty else { throw ChannelError.badURL(channel: channel.name, url: channel.url) }
         let repository = repository(for: channel.url)
         let lock = try lockRepository(repository)
         defer { lock.unlock() }
-        if let commit, let known = try Git.resolveCommit(commit, in: repository) {
+        // Only a full commit id names the same thing everywhere; a tag or a
+        // short id is looked up after fetching, never in a stale cache.
+        if let commit, ChannelResolver.isFullCommit(commit), let known = try Git.resolveCommit(commit, in: repository) {
             return (known, repository, false)
         }
         try fetch(channel, into: repository)
@@ -83,7 +87,7 @@ package struct RepositoryCache: Sendable {
         }
         Diagnostics.info("Updating channel '\(channel.name)' from Git repository at '\(channel.url)'...")
         let result = try Git.run(["--git-dir=" + repository, "fetch", "--quiet", "--prune", "--tags", "--force",
-                                  channel.url, "+refs/heads/*:refs/remotes/origin/*"])
+                                  "--end-of-options", channel.url, "+refs/heads/*:refs/remotes/origin/*"])
         guard result.status == 0 else {
             let lines = result.error.split(separator: "\n").suffix(10).joined(separator: "\n")
             throw ChannelError.fetchFailed(channel: channel.name, url: channel.url, detail: lines)
@@ -104,9 +108,13 @@ package struct RepositoryCache: Sendable {
         try FileSystem.createDirectories(staging)
         // A private index: the bare repository has none, and two checkouts
         // at once must not share one.
-        let environment = ["GIT_INDEX_FILE": index]
+        // Without the user's or the system's configuration, so no
+        // `core.autocrlf` or smudge filter makes one user's tree of a
+        // commit differ from another's.
+        let environment = ["GIT_INDEX_FILE": index, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"]
         for arguments in [["read-tree", commit], ["checkout-index", "--all", "--force"]] {
-            let result = try Git.run(["--git-dir=" + repository, "--work-tree=" + staging] + arguments, environment: environment)
+            let result = try Git.run(["-c", "core.autocrlf=false", "-c", "core.symlinks=true", "--git-dir=" + repository,
+                                      "--work-tree=" + staging] + arguments, environment: environment)
             guard result.status == 0 else {
                 throw ChannelError.checkoutFailed(channel: channel, commit: commit, detail: result.error.trimmingTrailingNewlines)
             }
@@ -120,7 +128,7 @@ package struct RepositoryCache: Sendable {
     /// Whether `descendant` has `ancestor` in its history (or is it); nil
     /// when the repository cannot tell (it lacks one of them).
     package func isAncestor(_ ancestor: String, of descendant: String, repository: String) throws -> Bool? {
-        guard FileSystem.isDirectory(repository) else { return nil }
+        guard FileSystem.isDirectory(repository), ChannelResolver.isFullCommit(ancestor), ChannelResolver.isFullCommit(descendant) else { return nil }
         switch try Git.run(["--git-dir=" + repository, "merge-base", "--is-ancestor", ancestor, descendant]).status {
         case 0: return true
         case 1: return false
@@ -130,6 +138,7 @@ package struct RepositoryCache: Sendable {
 
     /// The commits reachable from `to` and not from `from`.
     package func commits(from: String, to: String, repository: String) throws -> Set<String> {
+        guard ChannelResolver.isFullCommit(from), ChannelResolver.isFullCommit(to) else { return [] }
         let result = try Git.run(["--git-dir=" + repository, "rev-list", to, "^" + from])
         guard result.status == 0 else { return [] }
         return Set(result.output.split(separator: "\n").map(String.init))

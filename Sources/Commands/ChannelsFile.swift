@@ -1,7 +1,6 @@
 import Basics
 import Channels
 import Scheme
-import StoreFormats
 
 /// Reading a `channels.scm` file as Guix does: its last value is a list of
 /// `channel` records, `(guix channels)` is in scope without importing it,
@@ -14,11 +13,7 @@ enum ChannelsFile {
         do { text = String(decoding: try FileSystem.readFile(file), as: UTF8.self) } catch {
             throw ChannelsFileError.unreadable(file: file, detail: "\(error)")
         }
-        let cached = SpecCache(text: text, file: file)
-        if let specs = cached?.lookup() { return specs }
-        let specs = try evaluate(text, name: file)
-        cached?.store(specs)
-        return specs
+        return try evaluate(text, name: file)
     }
 
     /// `%default-channels`: the built-in channel, as `describe` names it.
@@ -79,6 +74,8 @@ enum ChannelsFile {
                 let signerValue = try runtime.apply(try export("channel-introduction-first-commit-signer"), [intro])
                 let signer = signerValue.isTrue ? try string("openpgp-fingerprint->string", signerValue) : nil
                 guard let first, let signer else { throw ChannelsFileError.incomplete(file: file, value: intro.written(limit: 80)) }
+                // Trust starts at exactly one commit: a branch or a short id could move.
+                guard ChannelResolver.isFullCommit(first) else { throw ChannelsFileError.shortIntroduction(file: file, commit: first) }
                 introduction = .init(firstSignedCommit: first, signer: signer)
             }
             return ChannelSpec(name: name, url: url, branch: try string("channel-branch", item),
@@ -128,6 +125,7 @@ enum ChannelsFileError: UserFacingError {
     case incomplete(file: String, value: String)
     case noURL
     case noChannels
+    case shortIntroduction(file: String, commit: String)
 
     var message: String {
         switch self {
@@ -137,6 +135,7 @@ enum ChannelsFileError: UserFacingError {
         case .incomplete(let file, let value): "\(file): \(value) lacks a name, a URL or an introduction field"
         case .noURL: "there is no default 'cairn' channel to change, and no --url names one"
         case .noChannels: "no channels to use: the channels file lists none and this cairn has no built-in channel"
+        case .shortIntroduction(let file, let commit): "\(file): the introduction names '\(commit)', not a full commit id"
         }
     }
 
@@ -146,59 +145,8 @@ enum ChannelsFileError: UserFacingError {
             "write (list (channel (name 'cairn) (url \"…\") (commit \"…\"))), as `cairn describe -f channels` prints it"
         case .noURL: "pass --url URL"
         case .noChannels: "pass -C channels.scm"
+        case .shortIntroduction: "write the introductory commit's full 40-character id"
         default: nil
         }
-    }
-}
-
-/// What a channels file evaluated to, kept under `~/.cache/cairn/channels-files/`
-/// and keyed by its text and the built-in channel that evaluated it, so a
-/// second `time-machine` to the same commits runs no Scheme before the
-/// command. Only files whose channels all name a full commit are kept, and
-/// only when their value cannot depend on anything outside the text: a file
-/// that mentions `%default-channels` depends on the built-in checkout, one
-/// that loads or includes another file on that file; neither is kept.
-struct SpecCache {
-    let entry: String
-
-    init?(text: String, file: String) {
-        guard !text.contains("%default-channels"), !text.contains("load"), !text.contains("include"), let cache = try? RepositoryCache.standard() else { return nil }
-        let key = ["cairn-channels-file-1", SchemeHost.builtinChannel() ?? "", FileSystem.directoryName(ProcessEnvironment.absolutePath(file)), text]
-            .joined(separator: "\u{0}")
-        entry = cache.directory + "/channels-files/" + String(Base16.encode(HashContext.digest(.sha256, of: Array(key.utf8))).prefix(32)) + ".json"
-    }
-
-    func lookup() -> [ChannelSpec]? {
-        guard let bytes = try? FileSystem.readFile(entry), let value = try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)),
-              let items = value.arrayValue else { return nil }
-        var specs: [ChannelSpec] = []
-        for item in items {
-            guard let name = item["name"]?.stringValue, let url = item["url"]?.stringValue,
-                  let commit = item["commit"]?.stringValue else { return nil }
-            var introduction: ChannelDescription.Introduction?
-            if let intro = item["introduction"] {
-                guard let first = intro["commit"]?.stringValue, let signer = intro["signer"]?.stringValue else { return nil }
-                introduction = .init(firstSignedCommit: first, signer: signer)
-            }
-            specs.append(ChannelSpec(name: name, url: url, branch: item["branch"]?.stringValue, commit: commit, introduction: introduction))
-        }
-        return specs
-    }
-
-    func store(_ specs: [ChannelSpec]) {
-        guard specs.allSatisfy({ $0.commit.map(ChannelResolver.isFullCommit) ?? false }) else { return }
-        let items: [JSONValue] = specs.map { spec in
-            var fields: [(String, JSONValue)] = [("name", .string(spec.name)), ("url", .string(spec.url))]
-            if let branch = spec.branch { fields.append(("branch", .string(branch))) }
-            fields.append(("commit", .string(spec.commit ?? "")))
-            if let introduction = spec.introduction {
-                fields.append(("introduction", .object([("commit", .string(introduction.firstSignedCommit)),
-                                                        ("signer", .string(introduction.signer))])))
-            }
-            return .object(fields)
-        }
-        // A cache that cannot be written only costs time.
-        try? FileSystem.createDirectories(FileSystem.directoryName(entry), mode: 0o700)
-        try? FileSystem.writeAtomically(Array(JSONValue.array(items).rendered().utf8), to: entry, mode: 0o600)
     }
 }

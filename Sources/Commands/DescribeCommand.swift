@@ -34,6 +34,9 @@ struct DescribeCommand: ParsableCommand {
     var profile: String?
 
     func run() throws {
+        // A rootless user's pulled channels are in the store, at /cairn only
+        // inside Cairn's namespace: enter it before looking.
+        _ = try? GlobalOptions.layout(storeDirectory: nil, stateDirectory: nil)
         let channels = try profile.map(Self.channels(ofProfile:)) ?? Self.channelsInUse()
         let text: String
         switch format {

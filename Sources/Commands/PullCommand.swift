@@ -49,7 +49,7 @@ struct PullCommand: ParsableCommand {
         let profile = Self.profile(store)
         if listGenerations { return try Self.list(profile, pattern: pattern) }
         if let pattern { throw ValidationError("unexpected argument '\(pattern)'; only -l takes a pattern") }
-        if rollBack { return try Self.rollBack(profile) }
+        if rollBack { return try Self.locked(profile) { try Self.rollBack(profile) } }
         if news { return try Self.showNews(profile) }
         try pull(store, profile)
     }
@@ -60,7 +60,9 @@ struct PullCommand: ParsableCommand {
         Profile(path: store.layout.profiles + "/per-user/" + ProfileOperations.userName + "/current-cairn")
     }
 
-    private func pull(_ store: LocalStore, _ profile: Profile) throws {
+    /// Runs `body` holding the lock on the channels' profile, so two pulls
+    /// (or a pull and a roll-back) cannot both make generation N+1.
+    static func locked<T>(_ profile: Profile, _ body: () throws -> T) throws -> T {
         try FileSystem.createDirectories(FileSystem.directoryName(profile.path))
         let lock = try FileLock(path: profile.path + ".lock")
         if try !lock.tryLock(.exclusive) {
@@ -68,6 +70,18 @@ struct PullCommand: ParsableCommand {
             try lock.lock(.exclusive)
         }
         defer { lock.unlock() }
+        return try body()
+    }
+
+    private func pull(_ store: LocalStore, _ profile: Profile) throws {
+        try Self.locked(profile) { try pullLocked(store, profile) }
+        // The new generation is not what commands use while these name other channels.
+        for variable in ["CAIRN_CHANNELS", "CAIRN_CHANNEL_DIR"] where !(ProcessEnvironment.value(variable) ?? "").isEmpty {
+            Diagnostics.warning("\(variable) is set: commands use the channels it names, not the pulled ones")
+        }
+    }
+
+    private func pullLocked(_ store: LocalStore, _ profile: Profile) throws {
         let set = try channels.instantiate()
         let previous = try profile.currentItem().flatMap { try? ChannelSet.read($0) }
         if let previous, !allowDowngrades { try Self.refuseDowngrades(from: previous, to: set) }
@@ -89,6 +103,7 @@ struct PullCommand: ParsableCommand {
             Diagnostics.info("  \(instance.description.name)\t\(instance.description.url)\t\(instance.description.commit)")
         }
         if item == (try profile.currentItem()) {
+            try Self.linkCurrent(to: profile)
             Diagnostics.info("nothing to be done: the channels are those of the current generation")
             return
         }
@@ -126,7 +141,7 @@ struct PullCommand: ParsableCommand {
             case true?: continue
             case false?: throw ChannelError.downgrade(channel: old.name, from: old.commit, to: instance.description.commit)
             case nil:
-                Diagnostics.warning("cannot tell whether commit \(instance.description.commit) of channel '\(old.name)' descends from \(old.commit), which \(instance.description.url) does not hold")
+                throw ChannelError.downgradeUnknown(channel: old.name, from: old.commit, to: instance.description.commit)
             }
         }
     }

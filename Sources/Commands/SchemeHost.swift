@@ -110,7 +110,8 @@ private final class ActiveChannels: @unchecked Sendable {
         if let explicit = ProcessEnvironment.value("CAIRN_CHANNELS"), !explicit.isEmpty {
             file = explicit
         } else if (ProcessEnvironment.value("CAIRN_CHANNEL_DIR") ?? "").isEmpty, let link = SchemeHost.currentChannelsLink,
-                  FileSystem.exists(link) {
+                  (try? FileSystem.linkStatus(link)) != nil {
+            // A link whose target is gone is reported below, not ignored.
             file = FileSystem.isDirectory(link) ? link + "/" + ChannelSet.fileName : link
         }
         self.file = file

@@ -162,6 +162,19 @@ struct ChannelCommandsTests {
         #expect(unknown.status == 1 && unknown.stderr.contains("cairn: error: channel 'cairn' has no commit aaaaaaaa"), "\(unknown.stderr)")
         let missing = try w.cairn(["time-machine", "--url", w.t.path("nowhere"), "-q", "--", "build", "-d", "hello"])
         #expect(missing.status == 1 && missing.stderr.contains("cannot fetch channel 'cairn' from \(w.t.path("nowhere"))"), "\(missing.stderr)")
+        // A URL git would take for an option runs nothing.
+        let marker = w.t.path("injected")
+        try w.t.write("injected.scm", "(list (channel (name 'cairn) (url \"--upload-pack=touch \(marker);\")))\n")
+        let injected = try w.cairn(["time-machine", "-C", w.t.path("injected.scm"), "--", "build", "-d", "hello"])
+        #expect(injected.status == 1 && injected.stderr.contains("has an invalid URL"), "\(injected.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        // A module directory that is a link out of the repository is refused.
+        try w.t.write("repo/.cairn-channel", "(channel (version 0) (directory \"escape\"))\n")
+        try w.t.symlink("repo/escape", to: "/etc")
+        _ = try w.git(["add", "-A"])
+        _ = try w.git(["commit", "-q", "-m", "escape"])
+        let escaping = try w.cairn(["time-machine", "--url", w.repository, "--commit", try w.git(["rev-parse", "HEAD"]), "-q", "--", "build", "-d", "hello"])
+        #expect(escaping.status == 1 && escaping.stderr.contains("leads out of its repository"), "\(escaping.stderr)")
         // A channels file that is not a list of channels.
         try w.t.write("bad.scm", "(use-modules (guix channels))\n42\n")
         let bad = try w.cairn(["time-machine", "-C", w.t.path("bad.scm"), "--", "describe"])
