@@ -84,7 +84,12 @@ struct PullCommand: ParsableCommand {
     private func pullLocked(_ store: LocalStore, _ profile: Profile) throws {
         let set = try channels.instantiate()
         let previous = try profile.currentItem().flatMap { try? ChannelSet.read($0) }
-        if let previous, !allowDowngrades { try Self.refuseDowngrades(from: previous, to: set) }
+        if let previous, !allowDowngrades {
+            do { try Self.refuseDowngrades(from: previous, to: set) } catch let error as ChannelError where channels.disableAuthentication {
+                // Without authentication nothing vouches for the history either: say what is let through.
+                Diagnostics.warning(error.message + "; allowed, since authentication is disabled")
+            }
+        }
 
         // Each channel's modules become a store item; the generation is
         // the `channels.json` that names them, so it keeps them alive.

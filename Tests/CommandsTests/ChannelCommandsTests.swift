@@ -218,8 +218,14 @@ struct ChannelCommandsTests {
         // The generations keep their channels alive through a collection.
         #expect(try cairn(["gc"]).status == 0)
         #expect(try cairn(["build", "-d", "hello"]).output.hasSuffix("-hello-2.10.drv\n"))
-        let allowed = try cairn(["pull", "--url", w.repository, "--commit", w.commits[0], "-q", "--allow-downgrades"])
+        #expect(try cairn(["pull", "--url", w.repository, "--commit", w.commits[2], "-q"]).status == 0)
+        let allowed = try cairn(["pull", "--url", w.repository, "--commit", w.commits[1], "-q", "--allow-downgrades"])
         #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(try cairn(["describe", "-f", "json"]).output.contains("\"commit\":\"\(w.commits[1])\""))
+        // Without authentication a downgrade passes, with a warning.
+        let unchecked = try cairn(["pull", "--url", w.repository, "--commit", w.commits[0], "-q", "--disable-authentication"])
+        #expect(unchecked.status == 0 && unchecked.stderr.contains("would be a downgrade; allowed, since authentication is disabled"), "\(unchecked.stderr)")
+        #expect(try cairn(["build", "-d", "hello"]).output.hasSuffix("-hello-2.10.drv\n"))
     }
 
     /// The golden fixture channel (Tests/PackagesTests/Fixtures/golden) as a
