@@ -264,4 +264,49 @@ struct ChannelCommandsTests {
             "y2yckdc5kq54znij6s1x5cmhfaz6x28x-derived-2.0.drv",
         ], "\(result.output)")
     }
+
+    @Test("channels fetched from file:// URLs and from a git daemon on 127.0.0.1",
+          .enabled(if: git != nil && FileManager.default.fileExists(atPath: "/usr/lib/git-core/git-daemon"), "skipped: git or git-daemon is missing"))
+    func transports() throws {
+        let w = try World()
+        try w.makeRepository()
+        let viaFile = try w.cairn(["time-machine", "--url", "file://" + w.repository, "--commit", w.commits[0], "-q", "--", "build", "-d", "hello"])
+        #expect(viaFile.status == 0 && viaFile.output.hasSuffix("-hello-2.10.drv\n"), "\(viaFile.stderr)")
+
+        let git = try #require(Self.git)
+        var daemon: Process?
+        var url = ""
+        for _ in 0..<20 where daemon == nil {
+            let port = Int.random(in: 20000..<60000)
+            let process = Process()
+            // The daemon itself, not `git daemon`: a signal to the wrapper would not reach it.
+            process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
+            process.arguments = ["--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all",
+                                 "--base-path=" + w.t.root.path, w.t.root.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Ready once it answers; a port taken by someone else ends it.
+            for _ in 0..<50 {
+                if try TestTools.run(git, ["ls-remote", "git://127.0.0.1:\(port)/repo"]).status == 0 { daemon = process; break }
+                if !process.isRunning { break }
+                usleep(100_000)
+            }
+            if daemon == nil, process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            url = "git://127.0.0.1:\(port)/repo"
+        }
+        let running = try #require(daemon, "git daemon did not start")
+        defer {
+            kill(running.processIdentifier, SIGKILL)
+            running.waitUntilExit()
+        }
+        let viaDaemon = try w.cairn(["time-machine", "--url", url, "--commit", w.commits[1], "-q", "--", "build", "-d", "hello"])
+        #expect(viaDaemon.status == 0 && viaDaemon.output.hasSuffix("-hello-2.12.drv\n"), "\(viaDaemon.stderr)")
+        // A second URL is a second cached repository; the tree of a commit is shared.
+        let checkouts = try FileManager.default.contentsOfDirectory(atPath: w.t.path("home/.cache/cairn/checkouts"))
+        #expect(checkouts.filter { !$0.hasSuffix(".lock") }.count == 2, "\(checkouts)")
+    }
 }
