@@ -6,12 +6,15 @@ import Profiles
 struct DescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
-        abstract: "Describe the channel this cairn uses: where it comes from and at which commit.",
+        abstract: "Describe the channels cairn uses: where they come from, at which commits.",
         discussion: """
-            Run from a git checkout, the channel is the checkout's: its commit, branch and
-            origin. A tree with uncommitted changes is described by its commit with a warning,
-            since that commit does not reproduce it. With -f channels the output is a
-            channels.scm file, in Guix's syntax, that names the same commit.
+            The channels are those of `cairn time-machine` or `cairn pull`, with
+            the built-in channel when they name no 'cairn' channel. Run from a
+            git checkout, the built-in channel is the checkout's: its commit,
+            branch and origin; uncommitted changes bring a warning, since the
+            commit does not reproduce them. With -f channels the output is a
+            channels.scm in Guix's syntax that names the same commits; with -p,
+            the channels a profile's packages came from.
 
             Examples:
               cairn describe

@@ -11,11 +11,12 @@ struct PullCommand: ParsableCommand {
         commandName: "pull",
         abstract: "Fetch channels and make them the ones every cairn command uses.",
         discussion: """
-            The channels come from -C FILE, else ~/.config/cairn/channels.scm, else the
-            built-in channel. Their repositories are cached under ~/.cache/cairn/checkouts and
-            fetched incrementally. The result is a new generation of ~/.config/cairn/current;
-            --roll-back returns to the previous one. A commit that is not a descendant of
-            the current one is refused unless --allow-downgrades is given.
+            The channels come from -C FILE, else ~/.config/cairn/channels.scm,
+            else the built-in channel. Their repositories are cached under
+            ~/.cache/cairn/checkouts and fetched incrementally. The result is a
+            new generation of ~/.config/cairn/current; --roll-back returns to the
+            previous one. A commit that is not a descendant of the current one is
+            refused unless --allow-downgrades is given.
 
             Examples:
               cairn pull

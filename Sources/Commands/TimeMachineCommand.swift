@@ -9,11 +9,14 @@ struct TimeMachineCommand: ParsableCommand {
         commandName: "time-machine",
         abstract: "Run a cairn command with other channels, such as those of a channels.scm.",
         discussion: """
-            Fetches the channels (only what the local cache lacks), checks them out and runs
-            COMMAND against them. Nothing of the user's own channels changes: `cairn pull`
-            does that. A commit the cache already holds needs no network, so the second
-            journey to the same commits starts at once. Without a command, prints the file
-            that records the channels.
+            cairn time-machine [OPTIONS] -- COMMAND ARGS…
+
+            Fetches the channels (only what the local cache lacks), checks them
+            out and runs the cairn COMMAND against them. Nothing of the user's own
+            channels changes: `cairn pull` does that. A commit the cache already
+            holds needs no network, so the second journey to the same commits
+            starts at once. Without a command, prints the file that records the
+            channels.
 
             Examples:
               cairn describe -f channels > channels.scm
