@@ -20,14 +20,7 @@ export NIX_CONF_DIR=$work/nix/etc NIX_STATE_DIR=$work/nix/var NIX_STORE_DIR=$wor
 mkdir -p "$NIX_CONF_DIR" "$HOME"
 nix_inst() { nix-instantiate --store "$nix_store" "$@"; }
 
-cat > "$work/hello.nix" <<'NIX'
-let
-  src = derivation { name = "hello-2.10.tar.gz"; system = "builtin"; builder = "builtin:fetchurl";
-    url = "mirror://gnu/hello/hello-2.10.tar.gz"; outputHashAlgo = "sha256"; outputHashMode = "flat";
-    outputHash = "31e066137a962676e89f69d1b65382de95a7ef7d914b8cb956f41ea72e0f516b"; };
-in derivation { name = "hello-2.10"; system = "x86_64-linux"; builder = "/bin/sh";
-  args = [ "-c" "tar xf ${src}; cd hello-2.10; ./configure --prefix=$out; make; make install" ]; }
-NIX
+cp bench/eval/hello.nix "$work/hello.nix"
 cat > "$work/collection.nix" <<'NIX'
 let mk = name: derivation { inherit name; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "true" ]; };
 in { debian-seed = mk "debian-seed-2.36"; glibc = mk "glibc-2.36"; gcc-toolchain = mk "gcc-toolchain-12.2.0";

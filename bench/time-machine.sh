@@ -26,14 +26,7 @@ repo=$work/repo
 mkdir -p "$repo"
 cp -R channel "$repo/channel"
 echo '(channel (version 0) (directory "channel"))' > "$repo/.cairn-channel"
-cat > "$repo/hello.nix" <<'NIX'
-let
-  src = derivation { name = "hello-2.10.tar.gz"; system = "builtin"; builder = "builtin:fetchurl";
-    url = "mirror://gnu/hello/hello-2.10.tar.gz"; outputHashAlgo = "sha256"; outputHashMode = "flat";
-    outputHash = "31e066137a962676e89f69d1b65382de95a7ef7d914b8cb956f41ea72e0f516b"; };
-in derivation { name = "hello-2.10"; system = "x86_64-linux"; builder = "/bin/sh";
-  args = [ "-c" "tar xf ${src}; cd hello-2.10; ./configure --prefix=$out; make; make install" ]; }
-NIX
+cp bench/eval/hello.nix "$repo/hello.nix"
 git -C "$repo" init -q -b main
 git -C "$repo" add -A
 git -C "$repo" -c user.name=bench -c user.email=bench@example.org commit -q -m channel

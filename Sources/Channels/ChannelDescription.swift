@@ -53,16 +53,19 @@ package struct ChannelDescription: Equatable, Sendable {
 
     /// `[{"name": …, "url": …, "branch": …, "commit": …}]`, as `guix describe -f json`.
     package static func json(_ channels: [ChannelDescription]) -> String {
-        JSONValue.array(channels.map { channel in
-            var fields: [(String, JSONValue)] = [("name", .string(channel.name)), ("url", .string(channel.url))]
-            if let branch = channel.branch { fields.append(("branch", .string(branch))) }
-            fields.append(("commit", .string(channel.commit)))
-            if let introduction = channel.introduction {
-                fields.append(("introduction", .object([("commit", .string(introduction.firstSignedCommit)),
-                                                        ("signer", .string(introduction.signer))])))
-            }
-            return .object(fields)
-        }).rendered() + "\n"
+        JSONValue.array(channels.map { .object($0.jsonFields) }).rendered() + "\n"
+    }
+
+    /// The channel's members in a JSON object (`channels.json` adds its own).
+    package var jsonFields: [(String, JSONValue)] {
+        var fields: [(String, JSONValue)] = [("name", .string(name)), ("url", .string(url))]
+        if let branch { fields.append(("branch", .string(branch))) }
+        fields.append(("commit", .string(commit)))
+        if let introduction {
+            fields.append(("introduction", .object([("commit", .string(introduction.firstSignedCommit)),
+                                                    ("signer", .string(introduction.signer))])))
+        }
+        return fields
     }
 
     /// A Scheme string literal.

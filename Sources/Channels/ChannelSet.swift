@@ -56,18 +56,7 @@ package struct ChannelSet: Equatable, Sendable {
     package var descriptions: [ChannelDescription] { channels.map(\.description) }
 
     package func json() -> String {
-        let entries: [JSONValue] = channels.map { instance in
-            let channel = instance.description
-            var fields: [(String, JSONValue)] = [("name", .string(channel.name)), ("url", .string(channel.url))]
-            if let branch = channel.branch { fields.append(("branch", .string(branch))) }
-            fields.append(("commit", .string(channel.commit)))
-            if let introduction = channel.introduction {
-                fields.append(("introduction", .object([("commit", .string(introduction.firstSignedCommit)),
-                                                        ("signer", .string(introduction.signer))])))
-            }
-            fields.append(("modules", .string(instance.modules)))
-            return .object(fields)
-        }
+        let entries: [JSONValue] = channels.map { .object($0.description.jsonFields + [("modules", .string($0.modules))]) }
         return JSONValue.object([("version", .integer(0)), ("channels", .array(entries))]).prettyRendered() + "\n"
     }
 
@@ -82,7 +71,8 @@ package struct ChannelSet: Equatable, Sendable {
 
     package static func parse(_ text: String, file: String) throws -> ChannelSet {
         func bad(_ detail: String) -> ChannelError { .badChannelSet(file: file, detail: detail) }
-        let top = try JSONValue.parse(text)
+        let top: JSONValue
+        do { top = try JSONValue.parse(text) } catch { throw bad("\(error)") }
         guard case .integer(0) = top["version"] else { throw bad("unknown version") }
         guard let entries = top["channels"]?.arrayValue else { throw bad("no \"channels\" list") }
         return ChannelSet(channels: try entries.map { entry in

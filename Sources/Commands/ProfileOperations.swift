@@ -49,17 +49,8 @@ struct ProfileOperations {
         store.layout.profiles + "/per-user/" + Self.userName + "/cairn-profile"
     }
 
-    /// Runs `body` holding the profile's lock, so that two changes at once
-    /// cannot both make generation N+1 (Guix's with-profile-lock).
     func locked<T>(_ profile: Profile, _ body: () throws -> T) throws -> T {
-        try FileSystem.createDirectories(FileSystem.directoryName(profile.path))
-        let lock = try FileLock(path: profile.path + ".lock")
-        if try !lock.tryLock(.exclusive) {
-            Diagnostics.info("waiting for the lock on profile \(profile.path)...")
-            try lock.lock(.exclusive)
-        }
-        defer { lock.unlock() }
-        return try body()
+        try profile.withLock(waiting: "waiting for the lock on profile \(profile.path)...", body)
     }
 
     /// Generations outside the state directory's `profiles/` need a root of their own.

@@ -61,17 +61,9 @@ struct PullCommand: ParsableCommand {
         Profile(path: store.layout.profiles + "/per-user/" + ProfileOperations.userName + "/current-cairn")
     }
 
-    /// Runs `body` holding the lock on the channels' profile, so two pulls
-    /// (or a pull and a roll-back) cannot both make generation N+1.
+    /// The channels' profile, locked: a pull and a roll-back cannot both make a generation.
     static func locked<T>(_ profile: Profile, _ body: () throws -> T) throws -> T {
-        try FileSystem.createDirectories(FileSystem.directoryName(profile.path))
-        let lock = try FileLock(path: profile.path + ".lock")
-        if try !lock.tryLock(.exclusive) {
-            Diagnostics.info("waiting for another cairn pull to finish...")
-            try lock.lock(.exclusive)
-        }
-        defer { lock.unlock() }
-        return try body()
+        try profile.withLock(waiting: "waiting for another cairn pull to finish...", body)
     }
 
     private func pull(_ store: LocalStore, _ profile: Profile) throws {

@@ -66,6 +66,20 @@ package struct Profile {
     /// The store item of the current generation, nil for a profile not made yet.
     package func currentItem() throws -> String? { try current()?.item }
 
+    /// Runs `body` holding the profile's lock, so that two changes at once
+    /// cannot both make generation N+1 (Guix's with-profile-lock); says
+    /// `waiting` while another process holds it.
+    package func withLock<T>(waiting: String, _ body: () throws -> T) throws -> T {
+        try FileSystem.createDirectories(directory)
+        let lock = try FileLock(path: path + ".lock")
+        if try !lock.tryLock(.exclusive) {
+            Diagnostics.info(waiting)
+            try lock.lock(.exclusive)
+        }
+        defer { lock.unlock() }
+        return try body()
+    }
+
     /// Makes `item` the next generation and (unless told not to) switches to it.
     /// Returns its number.
     @discardableResult
