@@ -58,6 +58,8 @@ package final class StoreSession {
         let derivation = try hasher.fillingOutputs(of: template)
         let path = try store.addDerivation(filledBy: derivation)
         made[path] = derivation
+        // Most derivations an evaluation makes become inputs of the next ones.
+        try hasher.remember(derivation, at: path)
         return DerivationObject(path: path, derivation: derivation, storeDirectory: store.storeDirectory)
     }
 }

@@ -13,6 +13,14 @@ package enum Base16 {
         }
     }
 
+    /// Appends the base16 of `bytes` to `out`, as `encode` spells it.
+    package static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+    }
+
     package static func decode(_ text: some StringProtocol) throws(FormatError) -> [UInt8] {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { throw .invalidBase16(String(text)) }

@@ -21,6 +21,9 @@ package struct DerivationHasher {
     private let load: Loader
     /// Hash modulo (outputs not masked) of each input derivation seen, per output.
     private var memo: [StorePath: [String: Hash]] = [:]
+    /// The same hashes in base16, as they stand for inputs in the text hashed:
+    /// encoded once per input, not once per derivation using it.
+    private var memoBase16: [StorePath: [String: String]] = [:]
     /// Output names of each derivation loaded, to check what others use of them.
     private var loadedOutputs: [StorePath: [String]] = [:]
 
@@ -47,11 +50,32 @@ package struct DerivationHasher {
                 stack.append((next, try loadDerivation(next)))
                 continue
             }
-            memo[current] = try hashModulo(of: derivation, maskingOutputs: false)
+            store(try hashModulo(of: derivation, maskingOutputs: false), for: current)
             onStack.remove(current)
             stack.removeLast()
         }
         return memo[path] ?? [:]
+    }
+
+    private mutating func store(_ hashes: [String: Hash], for path: StorePath) {
+        memo[path] = hashes
+        memoBase16[path] = hashes.mapValues { $0.encoded(.base16, withAlgorithm: false) }
+    }
+
+    /// Records `derivation`, just completed by `fillingOutputs` and stored at
+    /// `path`, as an input others may use: its inputs are all hashed already,
+    /// so its own hash modulo is computed now, without loading anything back.
+    package mutating func remember(_ derivation: Derivation, at path: StorePath) throws {
+        guard memo[path] == nil else { return }
+        store(try hashModulo(of: derivation, maskingOutputs: false), for: path)
+        loadedOutputs[path] = derivation.sortedOutputNames
+    }
+
+    /// `hashModulo(ofDerivationAt:)` in base16, per output name.
+    private mutating func base16Modulo(ofDerivationAt path: StorePath) throws -> [String: String] {
+        if let known = memoBase16[path] { return known }
+        _ = try hashModulo(ofDerivationAt: path)
+        return memoBase16[path] ?? [:]
     }
 
     private mutating func loadDerivation(_ path: StorePath) throws -> Derivation {
@@ -80,7 +104,7 @@ package struct DerivationHasher {
         case .inputAddressed:
             var replaced: [String: Set<String>] = [:]
             for (input, outputNames) in derivation.inputDerivations {
-                let hashes = try hashModulo(ofDerivationAt: input)
+                let hashes = try base16Modulo(ofDerivationAt: input)
                 for outputName in outputNames {
                     guard let hash = hashes[outputName] else {
                         throw DerivationError.unknownInputOutput(
@@ -89,7 +113,7 @@ package struct DerivationHasher {
                     }
                     // Inputs with equal hashes (the same fixed output fetched
                     // two ways) merge, as in Nix.
-                    replaced[hash.encoded(.base16, withAlgorithm: false), default: []].insert(outputName)
+                    replaced[hash, default: []].insert(outputName)
                 }
             }
             let text = DerivationWriter.write(

@@ -16,17 +16,36 @@ extension StoreDirectory {
     /// directory is in the fingerprint, the same content gets a different
     /// path in a different store.
     package func makeStorePath(type: String, hash: Hash, name: String) throws(FormatError) -> StorePath {
-        let fingerprint = "\(type):\(hash.encoded(.base16)):\(path):\(name)"
-        let digest = Hash.compute(.sha256, of: fingerprint.utf8)
-        return try StorePath(hashPart: NixBase32.encode(digest.truncatedXORFold(to: 20)), name: name)
+        // Built as bytes: this runs twice for every derivation an evaluation
+        // makes, and string interpolation was most of its cost.
+        var fingerprint: [UInt8] = []
+        fingerprint.reserveCapacity(type.utf8.count + hash.bytes.count * 2 + path.utf8.count + name.utf8.count + 16)
+        fingerprint.append(contentsOf: type.utf8)
+        fingerprint.append(UInt8(ascii: ":"))
+        fingerprint.append(contentsOf: hash.algorithm.rawValue.utf8)
+        fingerprint.append(UInt8(ascii: ":"))
+        Base16.append(hash.bytes, to: &fingerprint)
+        fingerprint.append(UInt8(ascii: ":"))
+        fingerprint.append(contentsOf: path.utf8)
+        fingerprint.append(UInt8(ascii: ":"))
+        fingerprint.append(contentsOf: name.utf8)
+        let digest = Hash.compute(.sha256, of: fingerprint)
+        return try StorePath(computedHashPart: NixBase32.encode(digest.truncatedXORFold(to: 20)), name: name)
     }
 
     /// `TYPE:/store/ref1:/store/ref2…[:self]`, references in byte order, as
     /// Nix's `makeType` prints them.
     private func typeString(_ type: String, references: [StorePath], selfReference: Bool) -> String {
+        guard !references.isEmpty || selfReference else { return type }
         var result = type
+        result.reserveCapacity(type.utf8.count + references.count * (path.utf8.count + 48))
         for reference in references.sorted() {
-            result += ":" + reference.absolute(in: self)
+            result += ":"
+            result += path
+            result += "/"
+            result += reference.hashPart
+            result += "-"
+            result += reference.name
         }
         if selfReference { result += ":self" }
         return result

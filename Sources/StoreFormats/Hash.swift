@@ -31,6 +31,14 @@ package struct Hash: Hashable, Sendable, CustomStringConvertible {
         self.bytes = context.finalize()
     }
 
+    /// `compute` for bytes in hand, hashed where they lie (the generic form
+    /// copies them through an iterator when called from another module).
+    package static func compute(_ algorithm: HashAlgorithm, of bytes: [UInt8]) -> Hash {
+        var context = HashContext(algorithm)
+        bytes.withUnsafeBytes { context.update($0) }
+        return Hash(finalizing: context)
+    }
+
     package static func compute(_ algorithm: HashAlgorithm, of bytes: some Sequence<UInt8>) -> Hash {
         var context = HashContext(algorithm)
         context.update(bytes)

@@ -58,6 +58,26 @@ package struct StorePath: Hashable, Comparable, Sendable, CustomStringConvertibl
         try self.init(hashPart: hashPart, name: name)
     }
 
+    /// For hash parts computed here (`makeStorePath`), which are valid by
+    /// construction: only the name is checked.
+    init(computedHashPart hashPart: String, name: String) throws(FormatError) {
+        try Self.validateName(name)
+        self.hashPart = hashPart
+        self.name = name
+    }
+
+    /// The hash part alone tells store paths apart (two items with one hash
+    /// part and different names are possible but never both hashed here in
+    /// bulk), so hashing skips the name: sets of tens of thousands of paths
+    /// are probed on every derivation an evaluation makes.
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(hashPart)
+    }
+
+    package static func == (lhs: StorePath, rhs: StorePath) -> Bool {
+        lhs.hashPart == rhs.hashPart && lhs.name == rhs.name
+    }
+
     package var baseName: String { "\(hashPart)-\(name)" }
 
     package var description: String { baseName }
@@ -86,6 +106,19 @@ package struct StorePath: Hashable, Comparable, Sendable, CustomStringConvertibl
                 whole,
                 reason: "the hash part contains '\(Self.printable(bad))', which is not a nix-base32 character")
         }
+    }
+
+    /// `validateName` for a `String`, the case every path computation has:
+    /// one pass over contiguous bytes (the generic form is not specialised
+    /// across modules and costs a witness call per byte).
+    package static func validateName(_ name: String) throws(FormatError) {
+        var copy = name
+        let valid = copy.withUTF8 { bytes -> Bool in
+            guard let first = bytes.first, first != UInt8(ascii: "."), bytes.count <= maxNameLength else { return false }
+            for c in bytes where !isNameCharacter(c) { return false }
+            return true
+        }
+        if !valid { try validateName(Substring(name)) }
     }
 
     package static func validateName(_ name: some StringProtocol) throws(FormatError) {
@@ -125,6 +158,17 @@ package struct StorePath: Hashable, Comparable, Sendable, CustomStringConvertibl
 }
 
 extension StoreDirectory {
+    /// `parse` for a `String`, what evaluations pass for every source input:
+    /// the generic form below is specialised here, in its own module, instead
+    /// of running unspecialised from the caller's.
+    package func parse(_ absolutePath: String) throws(FormatError) -> StorePath {
+        let (storePath, rest) = try parseContaining(absolutePath)
+        guard rest.isEmpty || rest == "/" else {
+            throw .invalidStorePath(absolutePath, reason: "it names '\(rest)' inside a store item, not the item itself")
+        }
+        return storePath
+    }
+
     /// Parses exactly `DIR/HASH-name` (a single trailing slash is tolerated,
     /// as shells add one on completion).
     package func parse(_ absolutePath: some StringProtocol) throws(FormatError) -> StorePath {

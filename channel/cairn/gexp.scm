@@ -44,23 +44,23 @@ the build; FHS-ROOT, a package or derivation, is bound at / in the sandbox."
          (sources (caddr lowered))
          (outputs (let ((named (cadddr lowered)))
                     (if (null? named) '("out") named)))
-         (modules (delete-duplicates (append modules (gexp-modules exp))))
+         (modules (let ((all (append modules (gexp-modules exp))))
+                    (if (or (null? all) (null? (cdr all))) all (delete-duplicates all))))
          (module-directory (and (pair? modules)
                                 (add-modules-to-store (string-append name "-modules") modules)))
          (script (add-text-to-store script-name (object->string sexp) sources)))
+    ;; Most builds (a package collection's) have no FHS root and no
+    ;; modules: those take the short way, without the extra lists.
     (call-with-values (lambda () (if fhs-root (lower-object fhs-root) (values #f '() '())))
       (lambda (root root-inputs root-sources)
         (derivation name "builtin:scheme"
-                    (append (if module-directory (list "-L" module-directory) '())
-                            (list script))
+                    (if module-directory (list "-L" module-directory script) (list script))
                     #:system system
                     #:outputs outputs
                     #:hash hash #:hash-algo hash-algo #:recursive? recursive?
                     #:inputs (append inputs root-inputs sources root-sources
-                                     (if module-directory (list module-directory) '())
-                                     (list script))
-                    #:env-vars (append (if root (list (cons %fhs-root-variable root)) '())
-                                       env-vars))))))
+                                     (if module-directory (list module-directory script) (list script)))
+                    #:env-vars (if root (cons (cons %fhs-root-variable root) env-vars) env-vars))))))
 
 ;; Lowering is memoised per object: a package collection lowers the same
 ;; file-like objects many times, and each lowering may add to the store.

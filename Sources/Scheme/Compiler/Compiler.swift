@@ -26,8 +26,9 @@ package final class Compiler {
     package func resolve(_ key: Value, in scope: Scope) -> Binding {
         var depth = 0
         var current: Scope? = scope
+        let identity = Scope.keyIdentity(key)
         while let s = current {
-            if let entry = s.entry(for: key) {
+            if let identity, let entry = s.entry(forIdentity: identity) {
                 switch entry {
                 case .slot(let index): return .local(depth: depth, index: index, name: Scope.plainSymbol(key))
                 case .macro(let macro): return .macro(macro)

@@ -46,8 +46,13 @@ package enum Binding {
 package final class Scope {
     package let parent: Scope?
     package let isFrame: Bool
-    /// Keys are the identities of the binding Symbol or Identifier.
+    /// Keys are the identities of the binding Symbol or Identifier. Most
+    /// scopes bind a few names (each `let*` binding has its own scope, and
+    /// every reference is looked up through them all), so they are kept in a
+    /// short array searched in order; a table is built past `tableThreshold`.
+    private var few: [(key: ObjectIdentifier, entry: Entry)] = []
     private var names: [ObjectIdentifier: Entry] = [:]
+    private static let tableThreshold = 8
     /// Names in insertion order, for "did you mean" hints.
     private(set) var orderedNames: [Symbol] = []
     /// Slots used by the frame this scope belongs to (only on frame scopes).
@@ -80,7 +85,7 @@ package final class Scope {
         let index = frame.slotCount
         frame.slotCount += 1
         if let id = Scope.keyIdentity(key) {
-            names[id] = .slot(index)
+            store(.slot(index), for: id)
             orderedNames.append(Scope.plainSymbol(key))
         }
         return index
@@ -88,15 +93,40 @@ package final class Scope {
 
     package func bindMacro(_ key: Value, _ macro: Macro) {
         if let id = Scope.keyIdentity(key) {
-            names[id] = .macro(macro)
+            store(.macro(macro), for: id)
             orderedNames.append(Scope.plainSymbol(key))
         }
+    }
+
+    /// A later binding of the same name replaces the earlier one.
+    private func store(_ entry: Entry, for id: ObjectIdentifier) {
+        if names.isEmpty {
+            if let index = few.firstIndex(where: { $0.key == id }) {
+                few[index].entry = entry
+                return
+            }
+            if few.count < Scope.tableThreshold {
+                few.append((id, entry))
+                return
+            }
+            for (key, existing) in few { names[key] = existing }
+            few = []
+        }
+        names[id] = entry
     }
 
     package var frameSize: Int { frameScope.slotCount }
 
     package func entry(for key: Value) -> Entry? {
         guard let id = Scope.keyIdentity(key) else { return nil }
+        return entry(forIdentity: id)
+    }
+
+    @inline(__always) package func entry(forIdentity id: ObjectIdentifier) -> Entry? {
+        if names.isEmpty {
+            for item in few where item.key == id { return item.entry }
+            return nil
+        }
         return names[id]
     }
 

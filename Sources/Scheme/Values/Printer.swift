@@ -40,7 +40,11 @@ package struct Printer {
     /// The pairs, vectors and records being printed, outermost first: Guile's
     /// reference stack, whose indices give the numbers in `#-1#`.
     private var stack: [AnyObject] = []
+    /// The stack as a set, kept only while the stack is deeper than
+    /// `scanLimit`: below it a scan of the stack is cheaper than hashing
+    /// every pair printed.
     private var onStack: Set<ObjectIdentifier> = []
+    private static let scanLimit = 32
 
     package init(display: Bool, limit: Int) {
         self.display = display
@@ -132,7 +136,7 @@ package struct Printer {
             emit("...")
             return false
         }
-        if onStack.contains(ObjectIdentifier(object)) {
+        if isOnStack(object) {
             printReference(to: object)
             return false
         }
@@ -140,14 +144,30 @@ package struct Printer {
         return true
     }
 
+    private func isOnStack(_ object: AnyObject) -> Bool {
+        if stack.count <= Printer.scanLimit {
+            for entry in stack where entry === object { return true }
+            return false
+        }
+        return onStack.contains(ObjectIdentifier(object))
+    }
+
     private mutating func push(_ object: AnyObject) {
         stack.append(object)
-        onStack.insert(ObjectIdentifier(object))
+        if stack.count == Printer.scanLimit + 1 {
+            onStack = Set(stack.map { ObjectIdentifier($0) })
+        } else if stack.count > Printer.scanLimit + 1 {
+            onStack.insert(ObjectIdentifier(object))
+        }
     }
 
     private mutating func pop(to count: Int) {
         while stack.count > count, let object = stack.popLast() {
-            onStack.remove(ObjectIdentifier(object))
+            if stack.count == Printer.scanLimit {
+                onStack.removeAll(keepingCapacity: true)
+            } else if stack.count > Printer.scanLimit {
+                onStack.remove(ObjectIdentifier(object))
+            }
         }
     }
 
@@ -177,7 +197,7 @@ package struct Printer {
         var rest = first.cdr
         // Each tail goes on the stack too, so a cdr cycle ends in ` . #N#`.
         while case .pair(let tail) = rest, !isTruncated {
-            if onStack.contains(ObjectIdentifier(tail)) {
+            if isOnStack(tail) {
                 emit(" . ")
                 printReference(to: tail)
                 emit(")")
@@ -227,7 +247,9 @@ package struct Printer {
     }
 
     private mutating func printSymbol(_ symbol: Symbol) {
-        if symbol.isInterned {
+        if symbol.isWrittenBare, limit == .max {
+            if !isTruncated { bytes.append(contentsOf: symbol.name.utf8) }
+        } else if symbol.isInterned {
             emit(Printer.symbolSyntax(symbol.name))
         } else {
             emit("#<uninterned-symbol \(Printer.symbolSyntax(symbol.name)) \(Printer.address(symbol))>")
@@ -317,7 +339,7 @@ extension Printer {
     /// (no keyword syntax other than `#:`, so names starting or ending with `:`
     /// are printed bare whatever they contain). One deviation: names starting
     /// with `|` are braced, because Cairn reads `|…|` as an R7RS symbol.
-    private static func needsBraces(_ name: String) -> Bool {
+    static func needsBraces(_ name: String) -> Bool {
         let scalars = name.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return true }
         switch first {

@@ -17,9 +17,15 @@ package final class Symbol: Hashable, CustomStringConvertible {
     package let name: String
     package let isInterned: Bool
 
+    /// True when `write` prints the name as it is (no `#{…}#`): decided once,
+    /// when an interned symbol is made, because builders print whole
+    /// programs of symbols.
+    package let isWrittenBare: Bool
+
     private init(name: String, interned: Bool) {
         self.name = name
         self.isInterned = interned
+        self.isWrittenBare = interned && !Printer.needsBraces(name)
     }
 
     /// Keyed by UTF-8 bytes, not `String`: String equality treats canonically
