@@ -152,8 +152,11 @@ struct BuildCommand: ParsableCommand {
             }
         }
         if derivationsOnly {
-            for root in roots { try StandardStreams.output.write(store.absolute(root) + "\n") }
-            for file in storeFiles { try StandardStreams.output.write(file + "\n") }
+            // One write: a collection's thousands of lines, one system call each, add up.
+            var text = ""
+            for root in roots { text += store.absolute(root) + "\n" }
+            for file in storeFiles { text += file + "\n" }
+            try StandardStreams.output.write(text)
             return
         }
         if logFile {

@@ -12,7 +12,6 @@ extension RecordStarForms {
         /// may have renamed): the let* below binds exactly that, for hygiene.
         var written = [Value?](repeating: nil, count: fields.count)
         var order: [Int] = []
-        let names = Set(fields.map(\.name.name))
         for clause in items.dropFirst() {
             let name: Symbol
             let expression: Value
@@ -32,7 +31,7 @@ extension RecordStarForms {
                 continue
             }
             guard let index = fields.firstIndex(where: { $0.name === name }) else {
-                let near = UnboundHints.nearest(to: name.name, among: names)
+                let near = UnboundHints.nearest(to: name.name, among: Set(fields.map(\.name.name)))
                 throw SchemeError.syntax("\(formName) has no field \(name.name)", form: form,
                                          hint: near.isEmpty ? "its fields are: " + fields.map(\.name.name).joined(separator: " ")
                                              : "did you mean " + near.map { "`\($0)`" }.joined(separator: " or ") + "?")
@@ -55,7 +54,7 @@ extension RecordStarForms {
         // As in Guix, each field's expression sees the fields written before
         // it as variables: (package (version "2.10") (source … version …)).
         // The base is evaluated first, outside those bindings.
-        let baseSymbol = Symbol.intern("%record-base \(descriptor.type.name)")
+        let baseSymbol = descriptor.baseSymbol
         var bindings: [Value] = []
         for index in order {
             let field = fields[index], expression = given[index] ?? .false
@@ -69,11 +68,18 @@ extension RecordStarForms {
             }
             bindings.append(Value.list(written[index] ?? .symbol(field.name), value))
         }
-        var arguments: [Value] = [quote(.procedure(constructor(descriptor, runtime))), base == nil ? .false : .symbol(baseSymbol)]
+        let make: Primitive
+        if let cached = descriptor.constructorPrimitive, cached.runtime == ObjectIdentifier(runtime) {
+            make = cached.primitive
+        } else {
+            make = constructor(descriptor, runtime)
+            descriptor.constructorPrimitive = (ObjectIdentifier(runtime), make)
+        }
+        var arguments: [Value] = [quote(.procedure(make)), base == nil ? .false : .symbol(baseSymbol)]
         for (index, field) in fields.enumerated() {
             if given[index] != nil {
                 arguments.append(written[index] ?? .symbol(field.name))
-            } else if (base == nil || field.innate), isCurrentSourceLocation(field.defaultExpression) {
+            } else if (base == nil || field.innate), descriptor.defaultsToFormLocation[index] {
                 // Guix gives innate location fields the position of the form itself.
                 arguments.append(quote(SourceLocationRecord.make(form.asPair?.location, type: descriptor.locationType)))
             } else {
@@ -85,7 +91,7 @@ extension RecordStarForms {
         return Value.list(core("let"), .list(Value.list(.symbol(baseSymbol), base)), construction)
     }
 
-    private static func isCurrentSourceLocation(_ expression: Value?) -> Bool {
+    static func isCurrentSourceLocation(_ expression: Value?) -> Bool {
         guard let items = expression?.listElements, items.count == 1 else { return false }
         return Compiler.symbolOf(items[0])?.name == "current-source-location"
     }

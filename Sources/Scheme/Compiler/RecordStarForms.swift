@@ -46,6 +46,11 @@ enum RecordStarForms {
         /// Per field: a procedure computing its default (taking the record for thunked fields), or nil.
         var defaults: [Value?] = []
         var sanitizers: [Value?] = []
+        /// What every constructor form expands to use, made once per record
+        /// type rather than once per form (a collection has thousands).
+        let baseSymbol: Symbol
+        let defaultsToFormLocation: [Bool]
+        var constructorPrimitive: (runtime: ObjectIdentifier, primitive: Primitive)?
 
         init(type: RecordType, fields: [Field], locationType: RecordType) {
             self.type = type
@@ -53,6 +58,8 @@ enum RecordStarForms {
             self.locationType = locationType
             // Not readable as one symbol (it holds a space), so no user code names it by accident.
             selfSymbol = Symbol.intern("this-record \(type.name)")
+            baseSymbol = Symbol.intern("%record-base \(type.name)")
+            defaultsToFormLocation = fields.map { RecordStarForms.isCurrentSourceLocation($0.defaultExpression) }
         }
     }
 
