@@ -59,7 +59,7 @@ package struct Evaluator {
     /// What to build for `value`: a derivation, a list of things, or any
     /// value a gexp can refer to (a package lowers to its derivation).
     package func targets(of value: Value, origin: String) throws -> [Target] {
-        try SchemeExecution.exclusively { try session.store.withWriteLock { try targetsUnlocked(of: value, origin: origin) } }
+        try SchemeExecution.exclusively { try session.store.withBatchedReads { try targetsUnlocked(of: value, origin: origin) } }
     }
 
     /// The packages of the channel and the user's directories.
@@ -76,7 +76,7 @@ package struct Evaluator {
     package func targets(ofPackage spec: String, in collection: PackageCollection, sources: String? = nil) throws -> [Target] {
         // The GC lock is held for the whole lowering: each item it adds needs
         // a temp root, and under the lock they are written once, at the end.
-        try SchemeExecution.exclusively { try session.store.withWriteLock {
+        try SchemeExecution.exclusively { try session.store.withBatchedReads {
             let (entry, output) = try collection.resolve(spec)
             if let sources {
                 let packages = try interpreter.runtime.modules.resolve(["cairn", "packages"].map { Symbol.intern($0) })

@@ -177,6 +177,17 @@ package final class LocalStore {
         return result
     }
 
+    /// Runs `body` (an evaluation) with its validity queries grouped in one
+    /// read transaction. Only under the GC lock, so that no collection can
+    /// remove what the snapshot still shows as valid.
+    package func withBatchedReads<T>(_ body: () throws -> T) throws -> T {
+        try withWriteLock {
+            try database.beginReadBatch()
+            defer { try? database.endReadBatch() }
+            return try body()
+        }
+    }
+
     /// Appends the pending temp roots to this process's roots file in one
     /// write. On failure they are forgotten, so they are asked for again.
     private func writePendingRoots() throws {
@@ -279,6 +290,9 @@ package final class LocalStore {
     package func install(scratch: String, as info: PathInfo, derivationOutputs: [String: StorePath]? = nil) throws -> Bool {
         try addTemporaryRoot(info.path)
         return try withPathLock(info.path) {
+            // Under the item lock the answer decides what is removed: it must
+            // not come from a batch's older snapshot (see `withBatchedReads`).
+            try database.refreshReads()
             if try database.isValid(info.path) {
                 try FileSystem.removeTree(scratch)
                 knownValid.insert(info.path)

@@ -11,6 +11,9 @@ package final class StoreDatabase: @unchecked Sendable {
     private let queue: DatabaseQueue
     private let path: String
     package let storeDirectory: StoreDirectory
+    /// Only with WAL: under a rollback journal a long read transaction would
+    /// keep other processes from writing.
+    private let mayBatchReads: Bool
 
     package init(path: String, storeDirectory: StoreDirectory) throws {
         self.path = path
@@ -23,6 +26,10 @@ package final class StoreDatabase: @unchecked Sendable {
         // there the classic rollback journal is the safe choice.
         let networked = Self.isOnNetworkFileSystem(FileSystem.directoryName(path))
         configuration.journalMode = networked ? .default : .wal
+        mayBatchReads = !networked
+        // The batch of reads (see `beginReadBatch`) is a transaction that
+        // stays open from one access to the next, which GRDB forbids unless told.
+        configuration.allowsUnsafeTransactions = mayBatchReads
         configuration.foreignKeysEnabled = true
         configuration.label = "cairn-store"
         configuration.prepareDatabase { db in
@@ -113,6 +120,88 @@ package final class StoreDatabase: @unchecked Sendable {
         }
     }
 
+    // MARK: Batched reads
+
+    /// While an evaluation runs, the validity queries it makes for every item
+    /// (thousands for a package collection) share one read transaction: on
+    /// their own, each pays for beginning and ending a transaction, with its
+    /// file locks, more than for the lookup. Anything else first ends the
+    /// batch, so writes and other reads see the database as it is now.
+    /// Both flags are touched only inside the queue's closures, which GRDB
+    /// runs one at a time.
+    private var batchRequested = false
+    private var batchOpen = false
+
+    /// Starts grouping `isValid` and `derivationOutputs` reads (see above).
+    /// The caller ends it with `endReadBatch` before it lets go of the GC
+    /// lock: a snapshot must not outlive the collector's exclusion.
+    package func beginReadBatch() throws {
+        guard mayBatchReads else { return }
+        try wrap { try queue.inDatabase { _ in batchRequested = true } }
+    }
+
+    package func endReadBatch() throws {
+        try wrap {
+            try queue.inDatabase { db in
+                batchRequested = false
+                try closeBatch(db)
+            }
+        }
+    }
+
+    /// Makes the next read see what other processes committed meanwhile:
+    /// for a check that decides whether to write.
+    package func refreshReads() throws {
+        try wrap { try queue.inDatabase { db in try closeBatch(db) } }
+    }
+
+    /// Nothing else here leaves a transaction open, so one still open is
+    /// the batch's; it only read, and ending it by rollback cannot write.
+    private func closeBatch(_ db: Database) throws {
+        batchOpen = false
+        if db.isInsideTransaction { try db.rollback() }
+    }
+
+    private func batchedRead<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.inDatabase { db in
+            if batchRequested, !batchOpen, !db.isInsideTransaction {
+                try db.beginTransaction(.deferred)
+                batchOpen = true
+            }
+            return try body(db)
+        }
+    }
+
+    /// A read in a transaction of its own, after ending the batch: in the same
+    /// access to the queue, so no batched read of another thread slips in.
+    private func readFresh<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.inDatabase { db in
+            try closeBatch(db)
+            var result: T?
+            try db.readOnly {
+                try db.inTransaction(.deferred) {
+                    result = try body(db)
+                    return .commit
+                }
+            }
+            guard let result else { throw StoreError.database(path: path, detail: "a read returned no result") }
+            return result
+        }
+    }
+
+    private func writeFresh<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.inDatabase { db in
+            try closeBatch(db)
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            guard let result else { throw StoreError.database(path: path, detail: "a write returned no result") }
+            return result
+        }
+    }
+
     private func storePath(_ text: String) throws -> StorePath {
         try storeDirectory.parse(text)
     }
@@ -123,7 +212,7 @@ package final class StoreDatabase: @unchecked Sendable {
         try wrap {
             // One statement is atomic by itself; a read transaction (with its
             // read-only pragmas) would double the cost of this hot query.
-            try queue.inDatabase { db in
+            try batchedRead { db in
                 try Bool.fetchOne(
                     db.cachedStatement(sql: "SELECT 1 FROM ValidPaths WHERE path = ?"),
                     arguments: [path.absolute(in: storeDirectory)]) ?? false
@@ -133,7 +222,7 @@ package final class StoreDatabase: @unchecked Sendable {
 
     package func pathInfo(_ path: StorePath) throws -> PathInfo? {
         try wrap {
-            try queue.read { db in
+            try readFresh { db in
                 let absolute = path.absolute(in: storeDirectory)
                 guard let row = try Row.fetchOne(
                     db.cachedStatement(
@@ -163,7 +252,7 @@ package final class StoreDatabase: @unchecked Sendable {
 
     package func allValidPaths() throws -> [StorePath] {
         try wrap {
-            try queue.read { db in
+            try readFresh { db in
                 try String.fetchAll(db, sql: "SELECT path FROM ValidPaths ORDER BY path").map(storePath)
             }
         }
@@ -171,7 +260,7 @@ package final class StoreDatabase: @unchecked Sendable {
 
     package func referrers(of path: StorePath) throws -> [StorePath] {
         try wrap {
-            try queue.read { db in
+            try readFresh { db in
                 try String.fetchAll(
                     db, sql: """
                         SELECT v.path FROM Refs r
@@ -190,7 +279,7 @@ package final class StoreDatabase: @unchecked Sendable {
     /// `missing` is the first root found not valid (the walk stops there).
     package func closure(ofValid roots: some Sequence<StorePath>) throws -> (Set<StorePath>, missing: StorePath?) {
         try wrap {
-            try queue.read { db in
+            try readFresh { db in
                 let statement = try db.cachedStatement(sql: """
                     WITH RECURSIVE closure(id) AS (
                         SELECT id FROM ValidPaths WHERE path = ?
@@ -214,7 +303,7 @@ package final class StoreDatabase: @unchecked Sendable {
     /// would otherwise issue one query per path.
     package func referenceGraph() throws -> ReferenceGraph {
         try wrap {
-            try queue.read { db in
+            try readFresh { db in
                 var paths: [Int64: StorePath] = [:]
                 var sizes: [StorePath: UInt64] = [:]
                 let rows = try Row.fetchCursor(db, sql: "SELECT id, path, narSize FROM ValidPaths")
@@ -242,7 +331,7 @@ package final class StoreDatabase: @unchecked Sendable {
     /// each output, recorded in the same transaction.
     package func register(_ infos: [PathInfo], derivationOutputs: [StorePath: [String: StorePath]] = [:]) throws {
         try wrap {
-            try queue.write { db in
+            try writeFresh { db in
                 for info in infos {
                     try db.cachedStatement(
                         sql: """
@@ -292,7 +381,7 @@ package final class StoreDatabase: @unchecked Sendable {
     /// own, for one registered before its outputs were known to this table.
     package func recordDerivationOutputs(of derivation: StorePath, _ outputs: [String: StorePath]) throws {
         try wrap {
-            try queue.write { db in try recordDerivationOutputs(db, derivation: derivation, outputs: outputs) }
+            try writeFresh { db in try recordDerivationOutputs(db, derivation: derivation, outputs: outputs) }
         }
     }
 
@@ -313,7 +402,7 @@ package final class StoreDatabase: @unchecked Sendable {
         try wrap {
             // One statement, atomic by itself: evaluations ask this for every
             // .drv they write again, and a read transaction would triple its cost.
-            try queue.inDatabase { db in
+            try batchedRead { db in
                 let rows = try Row.fetchAll(
                     db.cachedStatement(sql: """
                         SELECT o.id, o.path FROM DerivationOutputs o JOIN ValidPaths v ON v.id = o.drv
@@ -329,7 +418,7 @@ package final class StoreDatabase: @unchecked Sendable {
     /// The registered `.drv` paths that name `output` as one of their outputs.
     package func derivers(of output: StorePath) throws -> [StorePath] {
         try wrap {
-            try queue.read { db in
+            try readFresh { db in
                 try String.fetchAll(
                     db.cachedStatement(sql: """
                         SELECT v.path FROM DerivationOutputs o JOIN ValidPaths v ON v.id = o.drv
@@ -344,7 +433,7 @@ package final class StoreDatabase: @unchecked Sendable {
     /// among `paths` or already invalid (the schema refuses otherwise).
     package func invalidate(_ paths: [StorePath]) throws {
         try wrap {
-            try queue.write { db in
+            try writeFresh { db in
                 // One prepared statement for the whole batch: preparing is what
                 // costs (SQLite compiles the foreign-key and trigger checks).
                 let delete = try db.cachedStatement(sql: "DELETE FROM ValidPaths WHERE path = ?")
