@@ -20,32 +20,35 @@ enum DerivationArguments {
             throw SchemeError.wrongType(procedure: who, position: 3, expected: "list of strings", got: args[2])
         }
         let arguments = try argumentList.map { try $0.expectString(who, 3).string }
-        var options: [String: Value] = [:]
+        // Each keyword into its own slot: this runs for every derivation of
+        // an evaluation, and a dictionary of options cost more than the rest.
+        var options = [Value?](repeating: nil, count: keywords.count)
         var index = 3
         while index < args.count {
-            guard case .keyword(let keyword) = args[index], keywords.contains(keyword.name), index + 1 < args.count else {
+            guard case .keyword(let keyword) = args[index], let slot = keywords.firstIndex(of: keyword.name), index + 1 < args.count else {
                 throw SchemeError(.misc, who: who, message: "derivation: unexpected argument \(args[index].written(limit: 40))", irritants: [args[index]],
                                   hint: "after NAME BUILDER ARGS come keyword arguments: " + keywords.map { "#:" + $0 }.joined(separator: " "))
             }
-            options[keyword.name] = args[index + 1]
+            options[slot] = args[index + 1]
             index += 2
         }
+        func option(_ name: String) -> Value? { keywords.firstIndex(of: name).flatMap { options[$0] } }
         let directory = session.storeDirectory
 
         var outputNames = ["out"]
-        if let list = options["outputs"] {
+        if let list = option("outputs") {
             outputNames = try (list.listElements ?? []).map { try $0.expectString(who, 0).string }
             guard !outputNames.isEmpty, Set(outputNames).count == outputNames.count else {
                 throw SchemeError(.misc, who: who, message: "derivation \(name): #:outputs must name distinct outputs", irritants: [list])
             }
         }
         var outputs: [String: DerivationOutput] = [:]
-        if let hashValue = options["hash"], hashValue.isTrue {
+        if let hashValue = option("hash"), hashValue.isTrue {
             guard outputNames == ["out"] else {
                 throw SchemeError(.misc, who: who, message: "derivation \(name): a fixed-output derivation has exactly one output, out")
             }
             let algorithmName: String
-            switch options["hash-algo"] {
+            switch option("hash-algo") {
             case .symbol(let symbol)?: algorithmName = symbol.name
             case .string(let text)?: algorithmName = text.string
             default: algorithmName = "sha256"
@@ -54,14 +57,14 @@ enum DerivationArguments {
                 throw SchemeError(.misc, who: who, message: "derivation \(name): unknown #:hash-algo \(algorithmName)", hint: "use sha256")
             }
             let hash = try fixedHash(hashValue, algorithm: algorithm, name: name)
-            let method: ContentAddressMethod = (options["recursive?"]?.isTrue ?? false) ? .recursive : .flat
+            let method: ContentAddressMethod = (option("recursive?")?.isTrue ?? false) ? .recursive : .flat
             outputs["out"] = DerivationOutput(fixed: FixedOutputHash(method: method, hash: hash))
         } else {
             for output in outputNames { outputs[output] = DerivationOutput() }
         }
 
         var environment: [String: String] = [:]
-        for entry in options["env-vars"]?.listElements ?? [] {
+        for entry in option("env-vars")?.listElements ?? [] {
             guard case .pair(let pair) = entry, case .string(let key) = pair.car, case .string(let value) = pair.cdr else {
                 throw SchemeError(.misc, who: who, message: "derivation \(name): #:env-vars must be a list of (\"NAME\" . \"VALUE\") pairs, got \(entry.written(limit: 40))", irritants: [entry])
             }
@@ -70,7 +73,7 @@ enum DerivationArguments {
 
         var inputDerivations: [StorePath: Set<String>] = [:]
         var inputSources: Set<StorePath> = []
-        for input in options["inputs"]?.listElements ?? [] {
+        for input in option("inputs")?.listElements ?? [] {
             func unusable() -> SchemeError {
                 SchemeError(.misc, who: who, message: "derivation \(name): cannot use \(input.written(limit: 60)) as an input", irritants: [input],
                             hint: "inputs are derivations, (DERIVATION . \"OUTPUT\") pairs and store paths")
@@ -97,7 +100,7 @@ enum DerivationArguments {
                 throw unusable()
             }
         }
-        let system = try options["system"].map { try $0.expectString(who, 0).string } ?? session.system
+        let system = try option("system").map { try $0.expectString(who, 0).string } ?? session.system
         return Derivation(name: name, outputs: outputs, inputDerivations: inputDerivations, inputSources: inputSources,
                           system: system, builder: builder, arguments: arguments, environment: environment)
     }
