@@ -12,8 +12,6 @@ package final class StoreSession {
     /// `x86_64-linux` and the like: what `(%current-system)` returns.
     package let system: String
     private var hasherStorage: DerivationHasher?
-    /// Derivations made in this session, so hashing them reads no file.
-    private var made: [StorePath: Derivation] = [:]
     /// How `%resolve-specification` finds a package (`hello@2:out`): set by
     /// the command once it knows the channel and the user's directories.
     package var resolveSpecification: ((String) throws -> (package: Value, output: String?))?
@@ -50,14 +48,14 @@ package final class StoreSession {
     package func add(_ template: Derivation) throws -> DerivationObject {
         // Taken out of the session while it is used: a second reference would
         // make every insertion copy the hasher's memo tables (quadratic).
+        // Derivations made here are remembered by the hasher as they are made,
+        // so it loads from the store only those of earlier evaluations.
         var hasher = hasherStorage.take() ?? DerivationHasher(storeDirectory: store.storeDirectory) { [unowned self] path in
-            if let known = made[path] { return known }
-            return try store.readDerivation(at: path)
+            try store.readDerivation(at: path)
         }
         defer { hasherStorage = hasher }
         let derivation = try hasher.fillingOutputs(of: template)
         let path = try store.addDerivation(filledBy: derivation)
-        made[path] = derivation
         // Most derivations an evaluation makes become inputs of the next ones.
         try hasher.remember(derivation, at: path)
         return DerivationObject(path: path, derivation: derivation, storeDirectory: store.storeDirectory)

@@ -66,10 +66,9 @@ package struct StorePath: Hashable, Comparable, Sendable, CustomStringConvertibl
         self.name = name
     }
 
-    /// The hash part alone tells store paths apart (two items with one hash
-    /// part and different names are possible but never both hashed here in
-    /// bulk), so hashing skips the name: sets of tens of thousands of paths
-    /// are probed on every derivation an evaluation makes.
+    /// Hashes the hash part alone (equality still compares names too): it
+    /// tells paths apart in practice, and sets of tens of thousands of paths
+    /// are probed for every derivation an evaluation makes.
     package func hash(into hasher: inout Hasher) {
         hasher.combine(hashPart)
     }
@@ -158,9 +157,9 @@ package struct StorePath: Hashable, Comparable, Sendable, CustomStringConvertibl
 }
 
 extension StoreDirectory {
-    /// `parse` for a `String`, what evaluations pass for every source input:
-    /// the generic form below is specialised here, in its own module, instead
-    /// of running unspecialised from the caller's.
+    /// Parses exactly `DIR/HASH-name` (a single trailing slash is tolerated,
+    /// as shells add one on completion). Taking a `String` keeps the work
+    /// specialised in this module: evaluations parse every source input.
     package func parse(_ absolutePath: String) throws(FormatError) -> StorePath {
         let (storePath, rest) = try parseContaining(absolutePath)
         guard rest.isEmpty || rest == "/" else {
@@ -169,14 +168,9 @@ extension StoreDirectory {
         return storePath
     }
 
-    /// Parses exactly `DIR/HASH-name` (a single trailing slash is tolerated,
-    /// as shells add one on completion).
+    /// `parse` for substrings and other string types.
     package func parse(_ absolutePath: some StringProtocol) throws(FormatError) -> StorePath {
-        let (storePath, rest) = try parseContaining(absolutePath)
-        guard rest.isEmpty || rest == "/" else {
-            throw .invalidStorePath(String(absolutePath), reason: "it names '\(rest)' inside a store item, not the item itself")
-        }
-        return storePath
+        try parse(String(absolutePath))
     }
 
     /// Splits a path inside a store item into the item and the rest, e.g.
